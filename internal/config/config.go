@@ -1,0 +1,195 @@
+// Package config holds keyward's one Config struct: defaults, KEYWARD_* environment variables and
+// command-line flags, validated in one place with every problem reported at once.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Config is everything `keyward serve` can be told.
+type Config struct {
+	Addr         string
+	DataDir      string
+	DatabaseURL  string
+	LogLevel     string
+	LogFormat    string
+	MaxBodyBytes int64
+
+	AdminToken   string
+	OPATeam      string
+	OPAKeyID     string
+	OPAKeySecret string
+
+	VirtualClock bool
+	RateLimit    int // requests per minute per org for the agent-pools bucket
+	TokenTTL     time.Duration
+
+	HeartbeatInterval time.Duration
+	DisruptedAfter    time.Duration
+	InactiveAfter     time.Duration
+	UpdateTimeout     time.Duration
+	TickInterval      time.Duration
+	ShutdownTimeout   time.Duration
+
+	envErrs []error // environment variables that could not be parsed
+}
+
+// Default returns the configuration used when nothing is set.
+func Default() Config {
+	return Config{
+		Addr:              "127.0.0.1:8080",
+		DataDir:           ".",
+		LogLevel:          "info",
+		LogFormat:         "text",
+		MaxBodyBytes:      1 << 20,
+		OPATeam:           "keyward",
+		RateLimit:         600,
+		TokenTTL:          time.Hour,
+		HeartbeatInterval: 30 * time.Second,
+		DisruptedAfter:    2 * time.Minute,
+		InactiveAfter:     24 * time.Hour,
+		UpdateTimeout:     30 * time.Minute,
+		TickInterval:      time.Second,
+		ShutdownTimeout:   15 * time.Second,
+	}
+}
+
+// Flags registers every setting on fs, each defaulting to the environment variable named in its
+// help text when that is set, else to c's value.
+func (c *Config) Flags(fs *flag.FlagSet, env func(string) string) {
+	str := func(p *string, name, envName, usage string) {
+		if v := env(envName); v != "" {
+			*p = v
+		}
+		fs.StringVar(p, name, *p, usage+" ($"+envName+")")
+	}
+	dur := func(p *time.Duration, name, envName, usage string) {
+		if v := env(envName); v != "" {
+			if d, err := time.ParseDuration(v); err == nil {
+				*p = d
+			} else {
+				c.envErrs = append(c.envErrs, fmt.Errorf("%s: %q is not a duration", envName, v))
+			}
+		}
+		fs.DurationVar(p, name, *p, usage+" ($"+envName+")")
+	}
+	str(&c.Addr, "addr", "KEYWARD_ADDR", "listen address")
+	str(&c.DataDir, "data-dir", "KEYWARD_DATA_DIR", "directory for the default SQLite database")
+	str(&c.DatabaseURL, "database-url", "KEYWARD_DATABASE_URL",
+		`database: empty for an SQLite file keyward.db in --data-dir, "sqlite:PATH" for another file, "memory" for a throwaway in-memory SQLite, or a postgres:// URL`)
+	str(&c.LogLevel, "log-level", "KEYWARD_LOG_LEVEL", "log level: debug, info, warn or error")
+	str(&c.LogFormat, "log-format", "KEYWARD_LOG_FORMAT", "log format: text or json")
+	str(&c.AdminToken, "admin-token", "KEYWARD_ADMIN_TOKEN", "admin API token created on first start (generated and printed when empty)")
+	str(&c.OPATeam, "opa-team", "KEYWARD_OPA_TEAM", "name of the OPA team created on first start")
+	str(&c.OPAKeyID, "opa-key-id", "KEYWARD_OPA_KEY_ID", "OPA service user key id created on first start (generated when empty)")
+	str(&c.OPAKeySecret, "opa-key-secret", "KEYWARD_OPA_KEY_SECRET", "OPA service user key secret created on first start (generated when empty)")
+	c.intFlags(fs, env)
+	dur(&c.TokenTTL, "token-ttl", "KEYWARD_TOKEN_TTL", "lifetime of issued access and service tokens")
+	dur(&c.HeartbeatInterval, "heartbeat-interval", "KEYWARD_HEARTBEAT_INTERVAL", "heartbeat interval told to agents")
+	dur(&c.DisruptedAfter, "disrupted-after", "KEYWARD_DISRUPTED_AFTER", "an agent silent this long is DISRUPTED")
+	dur(&c.InactiveAfter, "inactive-after", "KEYWARD_INACTIVE_AFTER", "an agent silent this long is INACTIVE")
+	dur(&c.UpdateTimeout, "update-timeout", "KEYWARD_UPDATE_TIMEOUT", "an agent update not completed this long after it started fails")
+	dur(&c.TickInterval, "tick-interval", "KEYWARD_TICK_INTERVAL", "how often background jobs look for due work")
+	dur(&c.ShutdownTimeout, "shutdown-timeout", "KEYWARD_SHUTDOWN_TIMEOUT", "how long shutdown waits for in-flight requests")
+}
+
+// Parse builds a Config from defaults, env and args, and validates it.
+func Parse(name string, args []string, env func(string) string, out io.Writer) (Config, error) {
+	c := Default()
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	c.Flags(fs, env)
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	return c, c.Validate()
+}
+
+// Validate reports every invalid setting at once.
+func (c Config) Validate() error {
+	errs := append([]error(nil), c.envErrs...)
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	if c.Addr == "" {
+		bad("addr: must not be empty")
+	}
+	if _, err := c.Database(); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := c.SlogLevel(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("log-format: %q is not text or json", c.LogFormat)
+	}
+	if c.OPATeam == "" {
+		bad("opa-team: must not be empty")
+	}
+	if (c.OPAKeyID == "") != (c.OPAKeySecret == "") {
+		bad("opa-key-id and opa-key-secret: set both or neither")
+	}
+	if c.AdminToken != "" && len(c.AdminToken) < 16 {
+		bad("admin-token: must be at least 16 characters")
+	}
+	if c.RateLimit < 1 {
+		bad("rate-limit: must be at least 1 request per minute")
+	}
+	if c.MaxBodyBytes < 1024 {
+		bad("max-body-bytes: must be at least 1024")
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"token-ttl", c.TokenTTL}, {"heartbeat-interval", c.HeartbeatInterval}, {"disrupted-after", c.DisruptedAfter},
+		{"inactive-after", c.InactiveAfter}, {"update-timeout", c.UpdateTimeout}, {"tick-interval", c.TickInterval},
+		{"shutdown-timeout", c.ShutdownTimeout}} {
+		if d.v <= 0 {
+			bad("%s: must be positive", d.name)
+		}
+	}
+	if c.InactiveAfter <= c.DisruptedAfter {
+		bad("inactive-after: must be longer than disrupted-after")
+	}
+	return errors.Join(errs...)
+}
+
+// Database describes which store to open.
+type Database struct {
+	Driver string // "sqlite" or "postgres"
+	DSN    string // a file path, ":memory:", or a postgres URL
+}
+
+// Database resolves DatabaseURL against DataDir.
+func (c Config) Database() (Database, error) {
+	u := c.DatabaseURL
+	switch {
+	case u == "":
+		return Database{Driver: "sqlite", DSN: filepath.Join(c.DataDir, "keyward.db")}, nil
+	case u == "memory" || u == "sqlite::memory:":
+		return Database{Driver: "sqlite", DSN: ":memory:"}, nil
+	case strings.HasPrefix(u, "sqlite:"):
+		return Database{Driver: "sqlite", DSN: strings.TrimPrefix(u, "sqlite:")}, nil
+	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
+		return Database{Driver: "postgres", DSN: u}, nil
+	}
+	return Database{}, fmt.Errorf("database-url: %q is not empty, memory, sqlite:PATH or a postgres:// URL", u)
+}
+
+// SlogLevel parses LogLevel.
+func (c Config) SlogLevel() (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return l, fmt.Errorf("log-level: %q is not debug, info, warn or error", c.LogLevel)
+	}
+	return l, nil
+}
+

@@ -1,0 +1,177 @@
+package sqlstore
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/keyward/keyward/internal/store"
+)
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+const jobColumns = `id, org_id, pool_id, name, agent_type, enabled, notify_admin, reason, sort_order, status, target_version,
+	continue_on_error, scheduled, cron, timezone, duration, delay_days, last_updated, window_end, version, created_at, updated_at`
+
+func jobArgs(j store.Job) []any {
+	s := store.Schedule{}
+	if j.Schedule != nil {
+		s = *j.Schedule
+	}
+	return []any{j.ID, j.OrgID, j.PoolID, j.Name, j.AgentType, j.Enabled, j.NotifyAdmin, j.Reason, j.SortOrder, j.Status,
+		j.TargetVersion, j.ContinueOnError, j.Schedule != nil, s.Cron, s.Timezone, s.Duration, s.Delay, ms(s.LastUpdated),
+		ms(j.WindowEnd), j.Version, ms(j.CreatedAt), ms(j.UpdatedAt)}
+}
+
+func scanJob(r interface{ Scan(...any) error }) (store.Job, error) {
+	var j store.Job
+	var s store.Schedule
+	var scheduled bool
+	var lastUpdated, windowEnd, created, updated int64
+	err := r.Scan(&j.ID, &j.OrgID, &j.PoolID, &j.Name, &j.AgentType, &j.Enabled, &j.NotifyAdmin, &j.Reason, &j.SortOrder,
+		&j.Status, &j.TargetVersion, &j.ContinueOnError, &scheduled, &s.Cron, &s.Timezone, &s.Duration, &s.Delay,
+		&lastUpdated, &windowEnd, &j.Version, &created, &updated)
+	if scheduled {
+		s.LastUpdated = fromMS(lastUpdated)
+		j.Schedule = &s
+	}
+	j.WindowEnd, j.CreatedAt, j.UpdatedAt = fromMS(windowEnd), fromMS(created), fromMS(updated)
+	return j, err
+}
+
+func (q queries) CreateJob(ctx context.Context, j store.Job) error {
+	if _, err := q.exec(ctx, "create job", `INSERT INTO jobs (`+jobColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+		$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`, jobArgs(j)...); err != nil {
+		return err
+	}
+	return q.insertJobAgents(ctx, j)
+}
+
+func (q queries) insertJobAgents(ctx context.Context, j store.Job) error {
+	for _, a := range j.Agents {
+		if _, err := q.exec(ctx, "create job agent", `INSERT INTO job_agents (job_id, agent_id, position, status, message,
+			attempt, instruction_id, delivered, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			j.ID, a.AgentID, a.Position, a.Status, a.Message, a.Attempt, a.InstructionID, a.Delivered, ms(a.ChangedAt)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (q queries) GetJob(ctx context.Context, poolID, id string) (store.Job, error) {
+	j, err := scanJob(q.db.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE pool_id = $1 AND id = $2`, poolID, id))
+	if err != nil {
+		return j, notFound("get job", err)
+	}
+	jobs := []store.Job{j}
+	if err := q.loadJobAgents(ctx, jobs); err != nil {
+		return j, err
+	}
+	return jobs[0], nil
+}
+
+func (q queries) ListJobs(ctx context.Context, poolID string) ([]store.Job, error) {
+	return q.listJobs(ctx, `pool_id = $1`, poolID)
+}
+
+func (q queries) ListJobsByStatus(ctx context.Context, statuses ...string) ([]store.Job, error) {
+	args := make([]any, len(statuses))
+	marks := make([]string, len(statuses))
+	for i, s := range statuses {
+		args[i], marks[i] = s, "$"+itoa(i+1)
+	}
+	return q.listJobs(ctx, `status IN (`+strings.Join(marks, ", ")+`)`, args...)
+}
+
+func (q queries) listJobs(ctx context.Context, where string, args ...any) ([]store.Job, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE `+where+` ORDER BY created_at, id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var jobs []store.Job
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		jobs = append(jobs, j)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return jobs, q.loadJobAgents(ctx, jobs)
+}
+
+const jobAgentColumns = `job_id, agent_id, position, status, message, attempt, instruction_id, delivered, changed_at`
+
+func scanJobAgent(r interface{ Scan(...any) error }) (store.JobAgent, error) {
+	var a store.JobAgent
+	var changed int64
+	err := r.Scan(&a.JobID, &a.AgentID, &a.Position, &a.Status, &a.Message, &a.Attempt, &a.InstructionID, &a.Delivered, &changed)
+	a.ChangedAt = fromMS(changed)
+	return a, err
+}
+
+// loadJobAgents fills in the agents of jobs with one query.
+func (q queries) loadJobAgents(ctx context.Context, jobs []store.Job) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	index := make(map[string]int, len(jobs))
+	args := make([]any, len(jobs))
+	marks := make([]string, len(jobs))
+	for i, j := range jobs {
+		index[j.ID] = i
+		args[i], marks[i] = j.ID, "$"+itoa(i+1)
+	}
+	rows, err := q.db.QueryContext(ctx, `SELECT `+jobAgentColumns+` FROM job_agents WHERE job_id IN (`+strings.Join(marks, ", ")+`)
+		ORDER BY job_id, position`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a, err := scanJobAgent(rows)
+		if err != nil {
+			return err
+		}
+		i := index[a.JobID]
+		jobs[i].Agents = append(jobs[i].Agents, a)
+	}
+	return rows.Err()
+}
+
+func (q queries) SaveJob(ctx context.Context, j store.Job) error {
+	args := jobArgs(j)
+	args[19] = j.Version + 1
+	args[20] = j.Version // created_at never changes; its slot carries the expected version
+	res, err := q.exec(ctx, "save job", `UPDATE jobs SET name = $4, agent_type = $5, enabled = $6, notify_admin = $7,
+		reason = $8, sort_order = $9, status = $10, target_version = $11, continue_on_error = $12, scheduled = $13, cron = $14,
+		timezone = $15, duration = $16, delay_days = $17, last_updated = $18, window_end = $19, version = $20, updated_at = $22
+		WHERE id = $1 AND org_id = $2 AND pool_id = $3 AND version = $21`, args...)
+	if err := mustAffect(res, err, errStale("save job")); err != nil {
+		return err
+	}
+	if _, err := q.exec(ctx, "save job agents", `DELETE FROM job_agents WHERE job_id = $1`, j.ID); err != nil {
+		return err
+	}
+	return q.insertJobAgents(ctx, j)
+}
+
+func (q queries) DeleteJob(ctx context.Context, poolID, id string) error {
+	res, err := q.exec(ctx, "delete job", `DELETE FROM jobs WHERE pool_id = $1 AND id = $2`, poolID, id)
+	return mustAffect(res, err, notFound("delete job", store.ErrNotFound))
+}
+
+func (q queries) FindJobAgent(ctx context.Context, instructionID string) (store.JobAgent, error) {
+	if instructionID == "" {
+		return store.JobAgent{}, notFound("find job agent", store.ErrNotFound)
+	}
+	a, err := scanJobAgent(q.db.QueryRowContext(ctx, `SELECT `+jobAgentColumns+` FROM job_agents WHERE instruction_id = $1`, instructionID))
+	if err != nil {
+		return a, notFound("find job agent", err)
+	}
+	return a, nil
+}

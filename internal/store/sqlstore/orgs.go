@@ -1,0 +1,70 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+
+	"github.com/keyward/keyward/internal/store"
+)
+
+func (q queries) CreateOrg(ctx context.Context, o store.Org) error {
+	_, err := q.exec(ctx, "create org", `INSERT INTO orgs (id, name, created_at) VALUES ($1, $2, $3)`,
+		o.ID, o.Name, ms(o.CreatedAt))
+	return err
+}
+
+func (q queries) GetOrg(ctx context.Context, id string) (store.Org, error) {
+	var o store.Org
+	var created int64
+	err := q.db.QueryRowContext(ctx, `SELECT id, name, created_at FROM orgs WHERE id = $1`, id).Scan(&o.ID, &o.Name, &created)
+	if err != nil {
+		return o, notFound("get org", err)
+	}
+	o.CreatedAt = fromMS(created)
+	return o, nil
+}
+
+func (q queries) CountOrgs(ctx context.Context) (int, error) {
+	var n int
+	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs`).Scan(&n)
+	return n, err
+}
+
+func (q queries) CreateTeam(ctx context.Context, t store.Team) error {
+	_, err := q.exec(ctx, "create team", `INSERT INTO teams (id, name, created_at) VALUES ($1, $2, $3)`,
+		t.ID, t.Name, ms(t.CreatedAt))
+	return err
+}
+
+func (q queries) GetTeamByName(ctx context.Context, name string) (store.Team, error) {
+	var t store.Team
+	var created int64
+	err := q.db.QueryRowContext(ctx, `SELECT id, name, created_at FROM teams WHERE name = $1`, name).Scan(&t.ID, &t.Name, &created)
+	if err != nil {
+		return t, notFound("get team", err)
+	}
+	t.CreatedAt = fromMS(created)
+	return t, nil
+}
+
+func (q queries) CreateServiceUserKey(ctx context.Context, k store.ServiceUserKey) error {
+	_, err := q.exec(ctx, "create service user key",
+		`INSERT INTO service_user_keys (id, team_id, user_name, secret_hash, roles, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		k.ID, k.TeamID, k.UserName, k.SecretHash, strings.Join(k.Roles, " "), ms(k.CreatedAt))
+	return err
+}
+
+func (q queries) GetServiceUserKey(ctx context.Context, teamID, keyID string) (store.ServiceUserKey, error) {
+	var k store.ServiceUserKey
+	var roles string
+	var created int64
+	err := q.db.QueryRowContext(ctx, `SELECT id, team_id, user_name, secret_hash, roles, created_at
+		FROM service_user_keys WHERE team_id = $1 AND id = $2`, teamID, keyID).
+		Scan(&k.ID, &k.TeamID, &k.UserName, &k.SecretHash, &roles, &created)
+	if err != nil {
+		return k, notFound("get service user key", err)
+	}
+	k.Roles = strings.Fields(roles)
+	k.CreatedAt = fromMS(created)
+	return k, nil
+}

@@ -1,0 +1,144 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/keyward/keyward/internal/store"
+)
+
+func seedJob(t *testing.T, s store.Store, p store.Pool, id string, agents ...string) store.Job {
+	t.Helper()
+	j := store.Job{ID: id, OrgID: p.OrgID, PoolID: p.ID, Name: "job " + id, AgentType: p.Type, Status: "Scheduled",
+		TargetVersion: "3.22.0", Enabled: true, CreatedAt: t0, UpdatedAt: t0}
+	for i, a := range agents {
+		j.Agents = append(j.Agents, store.JobAgent{JobID: id, AgentID: a, Position: i, Status: "Scheduled",
+			Message: "Queued for update.", ChangedAt: t0})
+	}
+	must(t, s.CreateJob(context.Background(), j))
+	return j
+}
+
+func testJobs(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	seedOrg(t, s, "org1")
+	p := seedPool(t, s, "org1", "p1", "AD")
+	seedAgent(t, s, p, "a1", t0)
+	seedAgent(t, s, p, "a2", t0.Add(time.Second))
+	j := seedJob(t, s, p, "j1", "a2", "a1")
+	j.Schedule = &store.Schedule{Cron: "0 3 * * MON", Timezone: "America/New_York", Duration: 120, Delay: 1}
+	j.Status, j.WindowEnd, j.UpdatedAt = "InProgress", t0.Add(2*time.Hour), t0.Add(time.Minute)
+	j.Agents[0].Status, j.Agents[0].Attempt, j.Agents[0].InstructionID, j.Agents[0].Delivered = "InProgress", 1, "i1", true
+	must(t, s.SaveJob(ctx, j))
+	j.Version++
+
+	got, err := s.GetJob(ctx, "p1", "j1")
+	must(t, err)
+	if !reflect.DeepEqual(got, j) {
+		t.Fatalf("got  %+v\nwant %+v", got, j)
+	}
+	if got.Agents[0].AgentID != "a2" || got.Agents[1].AgentID != "a1" {
+		t.Fatalf("agent order %+v", got.Agents)
+	}
+	seedJob(t, s, p, "j2", "a1")
+	list, err := s.ListJobs(ctx, "p1")
+	must(t, err)
+	if len(list) != 2 || len(list[0].Agents) != 2 || len(list[1].Agents) != 1 {
+		t.Fatalf("list %+v", list)
+	}
+	running, err := s.ListJobsByStatus(ctx, "InProgress", "Paused")
+	must(t, err)
+	if len(running) != 1 || running[0].ID != "j1" {
+		t.Fatalf("by status %+v", running)
+	}
+	ja, err := s.FindJobAgent(ctx, "i1")
+	must(t, err)
+	if ja.JobID != "j1" || ja.AgentID != "a2" || ja.Attempt != 1 {
+		t.Fatalf("find %+v", ja)
+	}
+	_, err = s.FindJobAgent(ctx, "")
+	wantErr(t, err, store.ErrNotFound)
+
+	must(t, s.DeleteJob(ctx, "p1", "j1"))
+	_, err = s.GetJob(ctx, "p1", "j1")
+	wantErr(t, err, store.ErrNotFound)
+	wantErr(t, s.DeleteJob(ctx, "p1", "j1"), store.ErrNotFound)
+	_, err = s.FindJobAgent(ctx, "i1")
+	wantErr(t, err, store.ErrNotFound)
+}
+
+func testJobVersionConflict(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	seedOrg(t, s, "org1")
+	p := seedPool(t, s, "org1", "p1", "AD")
+	seedAgent(t, s, p, "a1", t0)
+	j := seedJob(t, s, p, "j1", "a1")
+	stale := j
+	j.Status = "Paused"
+	must(t, s.SaveJob(ctx, j))
+	stale.Status = "Cancelled"
+	wantErr(t, s.SaveJob(ctx, stale), store.ErrStale)
+	got, err := s.GetJob(ctx, "p1", "j1")
+	must(t, err)
+	if got.Status != "Paused" || got.Version != 1 {
+		t.Fatalf("got %+v", got)
+	}
+}
+
+func testTxRollback(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	seedOrg(t, s, "org1")
+	boom := errors.New("boom")
+	err := s.InTx(ctx, func(q store.Queries) error {
+		must(t, q.CreatePool(ctx, store.Pool{ID: "p1", OrgID: "org1", Name: "x", Type: "AD", CreatedAt: t0}))
+		if _, err := q.GetPool(ctx, "org1", "p1"); err != nil {
+			t.Errorf("pool not visible inside its transaction: %v", err)
+		}
+		return boom
+	})
+	wantErr(t, err, boom)
+	_, err = s.GetPool(ctx, "org1", "p1")
+	wantErr(t, err, store.ErrNotFound)
+}
+
+// testConcurrentTx runs read-modify-write transactions from several goroutines; none may be lost.
+func testConcurrentTx(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	seedOrg(t, s, "org1")
+	p := seedPool(t, s, "org1", "p1", "AD")
+	seedAgent(t, s, p, "a1", t0)
+	seedJob(t, s, p, "j1", "a1")
+	const workers, each = 4, 5
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*each)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				errs <- s.InTx(ctx, func(q store.Queries) error {
+					j, err := q.GetJob(ctx, "p1", "j1")
+					if err != nil {
+						return err
+					}
+					j.SortOrder++
+					return q.SaveJob(ctx, j)
+				})
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		must(t, err)
+	}
+	j, err := s.GetJob(ctx, "p1", "j1")
+	must(t, err)
+	if j.SortOrder != workers*each || j.Version != workers*each {
+		t.Fatalf("sortOrder %d version %d, want %d", j.SortOrder, j.Version, workers*each)
+	}
+}
