@@ -26,6 +26,7 @@ type Config struct {
 	OPATeam      string
 	OPAKeyID     string
 	OPAKeySecret string
+	SecretKey    string // base64 of 32 bytes; empty: keyward.key in DataDir
 
 	VirtualClock bool
 	RateLimit    int // requests per minute per org for the agent-pools bucket
@@ -90,6 +91,7 @@ func (c *Config) Flags(fs *flag.FlagSet, env func(string) string) {
 	str(&c.OPATeam, "opa-team", "KEYWARD_OPA_TEAM", "name of the OPA team created on first start")
 	str(&c.OPAKeyID, "opa-key-id", "KEYWARD_OPA_KEY_ID", "OPA service user key id created on first start (generated when empty)")
 	str(&c.OPAKeySecret, "opa-key-secret", "KEYWARD_OPA_KEY_SECRET", "OPA service user key secret created on first start (generated when empty)")
+	str(&c.SecretKey, "secret-key", "KEYWARD_SECRET_KEY", "base64 32-byte key sealing stored secrets (default: generated into keyward.key in --data-dir; set the same value on every instance sharing a database)")
 	c.intFlags(fs, env)
 	dur(&c.TokenTTL, "token-ttl", "KEYWARD_TOKEN_TTL", "lifetime of issued access and service tokens")
 	dur(&c.HeartbeatInterval, "heartbeat-interval", "KEYWARD_HEARTBEAT_INTERVAL", "heartbeat interval told to agents")

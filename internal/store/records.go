@@ -121,7 +121,6 @@ type Job struct {
 	SortOrder       int
 	Status          string
 	TargetVersion   string
-	ContinueOnError bool
 	Schedule        *Schedule
 	WindowEnd       time.Time // end of the window the job is running in; zero when none
 	Version         int64     // optimistic concurrency counter

@@ -11,7 +11,7 @@ import (
 func itoa(i int) string { return strconv.Itoa(i) }
 
 const jobColumns = `id, org_id, pool_id, name, agent_type, enabled, notify_admin, reason, sort_order, status, target_version,
-	continue_on_error, scheduled, cron, timezone, duration, delay_days, last_updated, window_end, version, created_at, updated_at`
+	scheduled, cron, timezone, duration, delay_days, last_updated, window_end, version, created_at, updated_at`
 
 func jobArgs(j store.Job) []any {
 	s := store.Schedule{}
@@ -19,7 +19,7 @@ func jobArgs(j store.Job) []any {
 		s = *j.Schedule
 	}
 	return []any{j.ID, j.OrgID, j.PoolID, j.Name, j.AgentType, j.Enabled, j.NotifyAdmin, j.Reason, j.SortOrder, j.Status,
-		j.TargetVersion, j.ContinueOnError, j.Schedule != nil, s.Cron, s.Timezone, s.Duration, s.Delay, ms(s.LastUpdated),
+		j.TargetVersion, j.Schedule != nil, s.Cron, s.Timezone, s.Duration, s.Delay, ms(s.LastUpdated),
 		ms(j.WindowEnd), j.Version, ms(j.CreatedAt), ms(j.UpdatedAt)}
 }
 
@@ -29,7 +29,7 @@ func scanJob(r interface{ Scan(...any) error }) (store.Job, error) {
 	var scheduled bool
 	var lastUpdated, windowEnd, created, updated int64
 	err := r.Scan(&j.ID, &j.OrgID, &j.PoolID, &j.Name, &j.AgentType, &j.Enabled, &j.NotifyAdmin, &j.Reason, &j.SortOrder,
-		&j.Status, &j.TargetVersion, &j.ContinueOnError, &scheduled, &s.Cron, &s.Timezone, &s.Duration, &s.Delay,
+		&j.Status, &j.TargetVersion, &scheduled, &s.Cron, &s.Timezone, &s.Duration, &s.Delay,
 		&lastUpdated, &windowEnd, &j.Version, &created, &updated)
 	if scheduled {
 		s.LastUpdated = fromMS(lastUpdated)
@@ -41,7 +41,7 @@ func scanJob(r interface{ Scan(...any) error }) (store.Job, error) {
 
 func (q queries) CreateJob(ctx context.Context, j store.Job) error {
 	if _, err := q.exec(ctx, "create job", `INSERT INTO jobs (`+jobColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
-		$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`, jobArgs(j)...); err != nil {
+		$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`, jobArgs(j)...); err != nil {
 		return err
 	}
 	return q.insertJobAgents(ctx, j)
@@ -145,12 +145,12 @@ func (q queries) loadJobAgents(ctx context.Context, jobs []store.Job) error {
 
 func (q queries) SaveJob(ctx context.Context, j store.Job) error {
 	args := jobArgs(j)
-	args[19] = j.Version + 1
-	args[20] = j.Version // created_at never changes; its slot carries the expected version
+	args[18] = j.Version + 1
+	args[19] = j.Version // created_at never changes; its slot carries the expected version
 	res, err := q.exec(ctx, "save job", `UPDATE jobs SET name = $4, agent_type = $5, enabled = $6, notify_admin = $7,
-		reason = $8, sort_order = $9, status = $10, target_version = $11, continue_on_error = $12, scheduled = $13, cron = $14,
-		timezone = $15, duration = $16, delay_days = $17, last_updated = $18, window_end = $19, version = $20, updated_at = $22
-		WHERE id = $1 AND org_id = $2 AND pool_id = $3 AND version = $21`, args...)
+		reason = $8, sort_order = $9, status = $10, target_version = $11, scheduled = $12, cron = $13,
+		timezone = $14, duration = $15, delay_days = $16, last_updated = $17, window_end = $18, version = $19, updated_at = $21
+		WHERE id = $1 AND org_id = $2 AND pool_id = $3 AND version = $20`, args...)
 	if err := mustAffect(res, err, errStale("save job")); err != nil {
 		return err
 	}

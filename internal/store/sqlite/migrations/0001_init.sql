@@ -98,7 +98,6 @@ CREATE TABLE jobs (
   sort_order INTEGER NOT NULL,
   status TEXT NOT NULL,
   target_version TEXT NOT NULL,
-  continue_on_error BOOLEAN NOT NULL,
   scheduled BOOLEAN NOT NULL,
   cron TEXT NOT NULL,
   timezone TEXT NOT NULL,

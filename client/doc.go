@@ -1,0 +1,21 @@
+// Package client is a small, dependency-free Go client for keyward.
+//
+// It covers three surfaces of a keyward server:
+//
+//   - the admin API under /keyward/v1 (pools, agents, registration tokens,
+//     releases, service apps, API tokens and the clock), authenticated with
+//     "Authorization: SSWS <token>" (see [New] and [WithToken]);
+//   - the agent protocol under /agent/v1: [Client.Register] trades a
+//     registration token for an agent credential, and an [Agent] built with
+//     [NewAgent] sends heartbeats and update progress with that credential;
+//   - the few Okta Agent Pools API calls a simulator needs:
+//     [Client.ListAgentPools], which follows Link rel="next" headers until
+//     the last page, and [Client.ListUpdates].
+//
+// Every call takes a context. A non-2xx answer is returned as an *[APIError]
+// parsed from Okta's error body; network and decoding failures are returned
+// as ordinary wrapped errors.
+//
+// The package imports only the standard library and no other keyward package,
+// so it can be vendored by agents and tools that run outside the server.
+package client

@@ -1,0 +1,100 @@
+package agentpool
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/fault"
+	"github.com/keyward/keyward/internal/ids"
+	"github.com/keyward/keyward/internal/store"
+)
+
+// Service is the Agent Pools domain over a store.
+type Service struct {
+	Store      store.Store
+	Clock      clock.Clock
+	Thresholds Thresholds
+}
+
+// Pool returns a pool of the org, or a NotFound fault naming it.
+func (s *Service) Pool(ctx context.Context, q store.Queries, orgID, poolID string) (store.Pool, error) {
+	p, err := q.GetPool(ctx, orgID, poolID)
+	if errors.Is(err, store.ErrNotFound) {
+		return p, fault.Missing(poolID, "AgentPool")
+	}
+	return p, err
+}
+
+// CreatePool creates a pool (the admin API's stand-in for installing a first agent).
+func (s *Service) CreatePool(ctx context.Context, orgID, name, agentType string) (store.Pool, error) {
+	var causes []string
+	name = strings.TrimSpace(name)
+	if name == "" {
+		causes = append(causes, "name: must not be empty")
+	}
+	if !ValidAgentType(agentType) {
+		causes = append(causes, "type: must be one of "+strings.Join(AgentTypes, ", "))
+	}
+	if len(causes) > 0 {
+		return store.Pool{}, fault.Invalidf("AgentPool", causes...)
+	}
+	p := store.Pool{ID: ids.New(ids.Pool), OrgID: orgID, Name: name, Type: agentType, CreatedAt: s.Clock.Now()}
+	err := s.Store.CreatePool(ctx, p)
+	if errors.Is(err, store.ErrConflict) {
+		return p, fault.Invalidf("AgentPool", "name: a pool of type "+agentType+" named "+name+" already exists")
+	}
+	return p, err
+}
+
+// CreateAgent adds an agent to a pool as if it had just connected.
+func (s *Service) CreateAgent(ctx context.Context, orgID, poolID, name, version string) (store.Agent, error) {
+	p, err := s.Pool(ctx, s.Store, orgID, poolID)
+	if err != nil {
+		return store.Agent{}, err
+	}
+	var causes []string
+	name = strings.TrimSpace(name)
+	if name == "" {
+		causes = append(causes, "name: must not be empty")
+	}
+	if !validVersion(version) {
+		causes = append(causes, "version: must be a dotted version such as 3.20.0")
+	}
+	if len(causes) > 0 {
+		return store.Agent{}, fault.Invalidf("Agent", causes...)
+	}
+	now := s.Clock.Now()
+	a := store.Agent{ID: ids.New(ids.Agent), OrgID: orgID, PoolID: p.ID, Name: name, Type: p.Type, Version: version,
+		Healthy: true, LastConnection: now, CreatedAt: now}
+	err = s.Store.CreateAgent(ctx, a)
+	if errors.Is(err, store.ErrConflict) {
+		return a, fault.Invalidf("Agent", "name: the pool already has an agent named "+name)
+	}
+	return a, err
+}
+
+// CreateRegistrationToken returns a new token (shown once) admitting agents into a pool.
+func (s *Service) CreateRegistrationToken(ctx context.Context, orgID, poolID string) (store.RegistrationToken, string, error) {
+	p, err := s.Pool(ctx, s.Store, orgID, poolID)
+	if err != nil {
+		return store.RegistrationToken{}, "", err
+	}
+	secret := ids.Secret()
+	t := store.RegistrationToken{ID: ids.New(ids.RegToken), OrgID: orgID, PoolID: p.ID, Hash: ids.Hash(secret), CreatedAt: s.Clock.Now()}
+	return t, secret, s.Store.CreateRegistrationToken(ctx, t)
+}
+
+func validVersion(v string) bool {
+	parts := strings.Split(v, ".")
+	if len(parts) < 2 || len(parts) > 3 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || strings.Trim(p, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
+}

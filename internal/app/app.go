@@ -1,0 +1,174 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/keyward/keyward/internal/agentpool"
+	"github.com/keyward/keyward/internal/auth"
+	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/config"
+	"github.com/keyward/keyward/internal/httpapi"
+	"github.com/keyward/keyward/internal/httpapi/admin"
+	"github.com/keyward/keyward/internal/httpapi/oauthapi"
+	"github.com/keyward/keyward/internal/httpapi/okta"
+	"github.com/keyward/keyward/internal/httpapi/wire"
+	"github.com/keyward/keyward/internal/oauth"
+	"github.com/keyward/keyward/internal/store"
+	"github.com/keyward/keyward/internal/store/postgres"
+	"github.com/keyward/keyward/internal/store/sqlite"
+)
+
+// App is a configured keyward server.
+type App struct {
+	cfg     config.Config
+	log     *slog.Logger
+	store   store.Store
+	clock   clock.Clock
+	handler http.Handler
+	jobs    []func(ctx context.Context) // background loops, each returning when ctx ends
+}
+
+// Open opens the store, bootstraps it and builds the server. out receives the one-time
+// credentials printed on first start.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer) (*App, error) {
+	s, err := OpenStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	a, err := build(ctx, cfg, log, s, out)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// OpenStore opens the database the configuration names and applies its migrations.
+func OpenStore(ctx context.Context, cfg config.Config) (store.Store, error) {
+	db, err := cfg.Database()
+	if err != nil {
+		return nil, err
+	}
+	if db.Driver == "postgres" {
+		return postgres.Open(ctx, db.DSN)
+	}
+	if db.DSN != ":memory:" {
+		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	return sqlite.Open(ctx, db.DSN)
+}
+
+func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Store, out io.Writer) (*App, error) {
+	var clk clock.Clock = clock.Real{}
+	if cfg.VirtualClock {
+		clk = clock.NewVirtual(time.Now())
+	}
+	// Credentials follow real time even under a virtual clock: a jump must not expire them.
+	realNow := clock.Real{}.Now
+	if err := bootstrap(ctx, s, cfg, realNow(), out); err != nil {
+		return nil, err
+	}
+	sig, err := signer(ctx, s, cfg, realNow())
+	if err != nil {
+		return nil, fmt.Errorf("signing key: %w", err)
+	}
+	issuer := &oauth.Issuer{Signer: sig, Issuer: "keyward", TTL: cfg.TokenTTL, Now: realNow,
+		Lookup: lookupClient(s), Replay: storeReplay{store: s, now: realNow}}
+	authn := &auth.Service{Store: s, Access: accessVerifier{issuer: issuer}}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a := &App{cfg: cfg, log: log, store: s, clock: clk}
+	d := deps{cfg: cfg, log: log, store: s, clock: clk, pools: &agentpool.Service{Store: s, Clock: clk,
+		Thresholds: agentpool.Thresholds{Disrupted: cfg.DisruptedAfter, Inactive: cfg.InactiveAfter}}}
+	routes := [][]wire.Route{
+		(&oauthapi.Handlers{Issuer: issuer}).Routes(),
+		(&okta.Handlers{Pools: d.pools}).Routes(),
+		(&admin.Handlers{Pools: d.pools, Auth: authn, Clock: realNow}).Routes(),
+	}
+	rolloutRoutes, jobs, err := rolloutParts(d)
+	if err != nil {
+		return nil, err
+	}
+	routes = append(routes, rolloutRoutes...)
+	a.jobs = append(a.jobs, jobs...)
+	a.handler = httpapi.New(httpapi.Config{
+		Log: log, Store: s, Auth: authn, Registry: reg, MaxBody: cfg.MaxBodyBytes,
+		Limiter: httpapi.NewRateLimiter(cfg.RateLimit, realNow),
+		Routes:  routes,
+	})
+	return a, nil
+}
+
+// deps are the services the parts of the server are built from.
+type deps struct {
+	cfg   config.Config
+	log   *slog.Logger
+	store store.Store
+	clock clock.Clock
+	pools *agentpool.Service
+}
+
+// Handler is the whole HTTP API.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Store is the app's open store.
+func (a *App) Store() store.Store { return a.store }
+
+// Close releases the store.
+func (a *App) Close() error { return a.store.Close() }
+
+// Serve runs the HTTP server and the background jobs on ln until ctx is cancelled, then stops
+// accepting requests, lets in-flight ones finish (up to the shutdown timeout) and stops the jobs.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	jobsDone := make(chan struct{})
+	go func() {
+		defer close(jobsDone)
+		done := make(chan struct{}, len(a.jobs))
+		for _, job := range a.jobs {
+			go func() { job(jobsCtx); done <- struct{}{} }()
+		}
+		for range a.jobs {
+			<-done
+		}
+	}()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.log.Info("keyward serving", "addr", ln.Addr().String(), "database", a.store.Dialect(), "virtual_clock", a.cfg.VirtualClock)
+
+	var err error
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		a.log.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+		err = srv.Shutdown(sctx)
+		cancel()
+	}
+	stopJobs()
+	<-jobsDone
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}

@@ -1,0 +1,69 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/keyward/keyward/internal/agentpool"
+	"github.com/keyward/keyward/internal/config"
+	"github.com/keyward/keyward/internal/ids"
+	"github.com/keyward/keyward/internal/store"
+)
+
+// bootstrap gives an empty database its first Okta org with an admin API token and its first
+// OPA team with a resource-admin service user key. Values come from the configuration when set;
+// generated ones are printed once to out, since only their hashes are stored.
+func bootstrap(ctx context.Context, s store.Store, cfg config.Config, now time.Time, out io.Writer) error {
+	adminToken, keyID, keySecret := cfg.AdminToken, cfg.OPAKeyID, cfg.OPAKeySecret
+	generatedToken := adminToken == ""
+	if generatedToken {
+		adminToken = "00" + ids.Secret()
+	}
+	generatedKey := keyID == ""
+	if generatedKey {
+		keyID, keySecret = ids.New("key"), ids.Secret()
+	}
+	created := false
+	err := s.InTx(ctx, func(q store.Queries) error {
+		n, err := q.CountOrgs(ctx)
+		if err != nil || n > 0 {
+			return err
+		}
+		created = true
+		org := store.Org{ID: ids.New(ids.Org), Name: "keyward", CreatedAt: now}
+		if err := q.CreateOrg(ctx, org); err != nil {
+			return err
+		}
+		if err := q.CreateAPIToken(ctx, store.APIToken{ID: ids.New(ids.Token), OrgID: org.ID, Name: "admin",
+			Hash: ids.Hash(adminToken), Admin: true, CreatedAt: now}); err != nil {
+			return err
+		}
+		for _, r := range agentpool.DefaultReleases(now) {
+			if err := q.PutRelease(ctx, r); err != nil {
+				return err
+			}
+		}
+		team := store.Team{ID: ids.New(ids.Team), Name: cfg.OPATeam, CreatedAt: now}
+		if err := q.CreateTeam(ctx, team); err != nil {
+			return err
+		}
+		return q.CreateServiceUserKey(ctx, store.ServiceUserKey{ID: keyID, TeamID: team.ID, UserName: "keyward-admin",
+			SecretHash: ids.Hash(keySecret), Roles: []string{"resource_admin", "security_admin"}, CreatedAt: now})
+	})
+	if err != nil {
+		return fmt.Errorf("bootstrap: %w", err)
+	}
+	if !created {
+		return nil
+	}
+	fmt.Fprintf(out, "keyward: created org %q and OPA team %q\n", "keyward", cfg.OPATeam)
+	if generatedToken {
+		fmt.Fprintf(out, "keyward: admin API token (shown once): %s\n", adminToken)
+	}
+	if generatedKey {
+		fmt.Fprintf(out, "keyward: OPA service user key id: %s secret (shown once): %s\n", keyID, keySecret)
+	}
+	return nil
+}

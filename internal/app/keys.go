@@ -1,0 +1,97 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+
+	"github.com/keyward/keyward/internal/config"
+	"github.com/keyward/keyward/internal/ids"
+	"github.com/keyward/keyward/internal/oauth"
+	"github.com/keyward/keyward/internal/secret"
+	"github.com/keyward/keyward/internal/store"
+)
+
+// signer loads the OAuth signing key, creating it on first start. Every process sharing the
+// database uses the one key stored there, sealed under the server's secret key.
+func signer(ctx context.Context, s store.Store, cfg config.Config, now time.Time) (*oauth.Signer, error) {
+	keyFile := filepath.Join(cfg.DataDir, "keyward.key")
+	raw, err := secret.LoadKey(cfg.SecretKey, keyFile)
+	if err != nil {
+		return nil, err
+	}
+	box, err := secret.New(raw)
+	if err != nil {
+		return nil, err
+	}
+	candidate, err := oauth.GenerateKey()
+	if err != nil {
+		return nil, err
+	}
+	pem, err := oauth.MarshalKey(candidate)
+	if err != nil {
+		return nil, err
+	}
+	stored, err := s.EnsureSigningKey(ctx, store.SigningKey{ID: ids.New("kid"), Sealed: box.Seal(pem), CreatedAt: now})
+	if err != nil {
+		return nil, err
+	}
+	plain, err := box.Open(stored.Sealed)
+	if errors.Is(err, secret.ErrOpen) {
+		return nil, fmt.Errorf("the stored signing key was sealed with another secret key: start every instance with the same KEYWARD_SECRET_KEY (or the same %s)", keyFile)
+	}
+	if err != nil {
+		return nil, err
+	}
+	key, err := oauth.ParseKey(plain)
+	if err != nil {
+		return nil, err
+	}
+	return oauth.NewSigner(key)
+}
+
+// storeReplay remembers client assertion ids in the database, so a replay is caught whichever
+// process receives it.
+type storeReplay struct {
+	store store.Store
+	now   func() time.Time
+}
+
+func (r storeReplay) Seen(ctx context.Context, clientID, jti string, expires time.Time) (bool, error) {
+	err := r.store.UseAssertionID(ctx, clientID, jti, r.now(), expires)
+	if errors.Is(err, store.ErrConflict) {
+		return true, nil
+	}
+	return false, err
+}
+
+// lookupClient returns a service app as an OAuth client.
+func lookupClient(s store.Store) func(ctx context.Context, clientID string) (oauth.Client, error) {
+	return func(ctx context.Context, clientID string) (oauth.Client, error) {
+		app, err := s.GetServiceApp(ctx, clientID)
+		if errors.Is(err, store.ErrNotFound) {
+			return oauth.Client{}, fmt.Errorf("%w: %s", oauth.ErrUnknownClient, clientID)
+		}
+		if err != nil {
+			return oauth.Client{}, err
+		}
+		var set jose.JSONWebKeySet
+		if err := json.Unmarshal(app.JWKS, &set); err != nil {
+			return oauth.Client{}, fmt.Errorf("service app %s: stored keys: %w", clientID, err)
+		}
+		return oauth.Client{ID: app.ClientID, Scopes: app.Scopes, JWKS: set}, nil
+	}
+}
+
+// accessVerifier adapts the issuer to what package auth needs.
+type accessVerifier struct{ issuer *oauth.Issuer }
+
+func (v accessVerifier) VerifyAccess(token string) (string, []string, error) {
+	c, err := v.issuer.Verify(token)
+	return c.ClientID, c.Scopes, err
+}

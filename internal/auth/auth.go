@@ -1,0 +1,105 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/keyward/keyward/internal/ids"
+	"github.com/keyward/keyward/internal/store"
+)
+
+// AccessTokens verifies OAuth access tokens (internal/oauth's Issuer in production).
+type AccessTokens interface {
+	// VerifyAccess returns the client id and scopes of a valid access token.
+	VerifyAccess(token string) (clientID string, scopes []string, err error)
+}
+
+// Service authenticates credentials against the store.
+type Service struct {
+	Store  store.Store
+	Access AccessTokens
+}
+
+// Okta authenticates an Authorization header of the Okta API: "SSWS <token>" or
+// "Bearer <access token>".
+func (s *Service) Okta(ctx context.Context, header string) (*Principal, error) {
+	scheme, cred, ok := strings.Cut(strings.TrimSpace(header), " ")
+	cred = strings.TrimSpace(cred)
+	if !ok || cred == "" {
+		return nil, ErrInvalid
+	}
+	switch strings.ToLower(scheme) {
+	case "ssws":
+		return s.apiToken(ctx, cred)
+	case "bearer":
+		return s.accessToken(ctx, cred)
+	}
+	return nil, ErrInvalid
+}
+
+func (s *Service) apiToken(ctx context.Context, secret string) (*Principal, error) {
+	t, err := s.Store.GetAPITokenByHash(ctx, ids.Hash(secret))
+	if err != nil {
+		return nil, lookupErr(err)
+	}
+	return &Principal{Kind: KindToken, OrgID: t.OrgID, Actor: t.ID, Admin: t.Admin}, nil
+}
+
+func (s *Service) accessToken(ctx context.Context, token string) (*Principal, error) {
+	if s.Access == nil {
+		return nil, ErrInvalid
+	}
+	clientID, scopes, err := s.Access.VerifyAccess(token)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	// The app may have been removed since the token was issued.
+	app, err := s.Store.GetServiceApp(ctx, clientID)
+	if err != nil {
+		return nil, lookupErr(err)
+	}
+	return &Principal{Kind: KindOAuth, OrgID: app.OrgID, Actor: clientID, Scopes: scopes}, nil
+}
+
+// Agent authenticates an agent's "Bearer <credential>".
+func (s *Service) Agent(ctx context.Context, header string) (*Principal, error) {
+	cred, err := bearer(header)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.Store.GetAgentByCredential(ctx, ids.Hash(cred))
+	if err != nil {
+		return nil, lookupErr(err)
+	}
+	return &Principal{Kind: KindAgent, OrgID: a.OrgID, Actor: a.ID, Agent: a.ID, Pool: a.PoolID}, nil
+}
+
+// Registration authenticates a registration token's "Bearer <token>".
+func (s *Service) Registration(ctx context.Context, header string) (*Principal, error) {
+	cred, err := bearer(header)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.Store.GetRegistrationTokenByHash(ctx, ids.Hash(cred))
+	if err != nil {
+		return nil, lookupErr(err)
+	}
+	return &Principal{Kind: KindRegistration, OrgID: t.OrgID, Actor: t.ID, Pool: t.PoolID}, nil
+}
+
+func bearer(header string) (string, error) {
+	scheme, cred, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, "bearer") || strings.TrimSpace(cred) == "" {
+		return "", ErrInvalid
+	}
+	return strings.TrimSpace(cred), nil
+}
+
+func lookupErr(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return ErrInvalid
+	}
+	return err
+}

@@ -1,0 +1,70 @@
+package auth
+
+import (
+	"errors"
+	"strconv"
+)
+
+// ErrInvalid is returned for a missing, unknown, malformed or expired credential.
+var ErrInvalid = errors.New("auth: invalid credential")
+
+// Okta's agent-pool scopes.
+const (
+	ScopeRead   = "okta.agentPools.read"
+	ScopeManage = "okta.agentPools.manage"
+)
+
+// Principal is who made a request.
+type Principal struct {
+	Kind   string // KindToken, KindOAuth, KindAgent, KindRegistration, KindOPA
+	OrgID  string // the Okta org, for Okta credentials and agents
+	TeamID string // the OPA team, for OPA credentials
+	Actor  string // token id, client id, agent id or service user, for logs and events
+	Admin  bool   // may use the admin API
+	Scopes []string
+	Roles  []string
+	Agent  string // the agent id, for agent credentials
+	Pool   string // the pool a registration token admits into
+}
+
+// Kinds of principal.
+const (
+	KindToken        = "token"
+	KindOAuth        = "oauth"
+	KindAgent        = "agent"
+	KindRegistration = "registration"
+	KindOPA          = "opa"
+)
+
+// Allows reports whether the principal may use an Okta operation needing scope. API tokens carry
+// their admin's full rights; OAuth tokens need the scope, and manage implies read.
+func (p *Principal) Allows(scope string) bool {
+	if p.Kind == KindToken {
+		return true
+	}
+	if p.Kind != KindOAuth {
+		return false
+	}
+	for _, s := range p.Scopes {
+		if s == scope || (scope == ScopeRead && s == ScopeManage) {
+			return true
+		}
+	}
+	return false
+}
+
+// HasRole reports whether an OPA principal has one of roles.
+func (p *Principal) HasRole(roles ...string) bool {
+	for _, have := range p.Roles {
+		for _, want := range roles {
+			if have == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func itoa(i int) string {
+	return strconv.Itoa(i)
+}

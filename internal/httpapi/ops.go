@@ -1,0 +1,29 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/keyward/keyward/internal/httpapi/wire"
+)
+
+// opsRoutes are the operator endpoints: liveness and readiness.
+func (rt *router) opsRoutes() []wire.Route {
+	return []wire.Route{
+		{Method: "GET", Pattern: "/healthz", Name: "healthz", Handler: func(w http.ResponseWriter, r *http.Request) error {
+			wire.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
+			return nil
+		}},
+		{Method: "GET", Pattern: "/readyz", Name: "readyz", Handler: func(w http.ResponseWriter, r *http.Request) error {
+			ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+			defer cancel()
+			if err := rt.c.Store.Ping(ctx); err != nil {
+				wire.JSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": err.Error()})
+				return nil
+			}
+			wire.JSON(w, http.StatusOK, map[string]string{"status": "ok", "database": rt.c.Store.Dialect()})
+			return nil
+		}},
+	}
+}

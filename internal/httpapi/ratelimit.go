@@ -1,0 +1,72 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/keyward/keyward/internal/httpapi/wire"
+)
+
+// RateLimiter counts requests per key in one-minute windows that start with a key's first request
+// (Okta's windows are not aligned to wall-clock minutes). It is safe for concurrent use; each
+// process counts its own requests.
+type RateLimiter struct {
+	limit int
+	now   func() time.Time
+
+	mu      sync.Mutex
+	windows map[string]*window
+}
+
+type window struct {
+	start time.Time
+	count int
+}
+
+// NewRateLimiter allows limit requests per key per minute.
+func NewRateLimiter(limit int, now func() time.Time) *RateLimiter {
+	return &RateLimiter{limit: limit, now: now, windows: map[string]*window{}}
+}
+
+// Take counts one request for key, sets the X-Rate-Limit-* headers, and returns a 429 error when
+// the key is over its limit.
+func (l *RateLimiter) Take(w http.ResponseWriter, key string) error {
+	now := l.now()
+	l.mu.Lock()
+	win := l.windows[key]
+	if win == nil || now.Sub(win.start) >= time.Minute {
+		if len(l.windows) > 10000 {
+			l.sweep(now)
+		}
+		win = &window{start: now}
+		l.windows[key] = win
+	}
+	allowed := win.count < l.limit
+	if allowed {
+		win.count++
+	}
+	remaining := l.limit - win.count
+	reset := win.start.Add(time.Minute)
+	l.mu.Unlock()
+
+	h := w.Header()
+	h.Set("X-Rate-Limit-Limit", strconv.Itoa(l.limit))
+	h.Set("X-Rate-Limit-Remaining", strconv.Itoa(remaining))
+	h.Set("X-Rate-Limit-Reset", strconv.FormatInt(reset.Unix(), 10))
+	if allowed {
+		return nil
+	}
+	return &wire.Error{Status: http.StatusTooManyRequests, Code: wire.CodeRateLimit,
+		Summary: "API call exceeded rate limit due to too many requests."}
+}
+
+// sweep drops finished windows so that the map stays bounded; the caller holds mu.
+func (l *RateLimiter) sweep(now time.Time) {
+	for k, w := range l.windows {
+		if now.Sub(w.start) >= time.Minute {
+			delete(l.windows, k)
+		}
+	}
+}

@@ -1,0 +1,150 @@
+package httpapi
+
+import (
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/keyward/keyward/internal/auth"
+	"github.com/keyward/keyward/internal/httpapi/wire"
+	"github.com/keyward/keyward/internal/store"
+)
+
+// Config is what the router is built from.
+type Config struct {
+	Log      *slog.Logger
+	Store    store.Store
+	Auth     *auth.Service
+	Limiter  *RateLimiter
+	Registry *prometheus.Registry
+	MaxBody  int64
+	Routes   [][]wire.Route // each handler package's table
+}
+
+// New returns keyward's whole HTTP handler.
+func New(c Config) http.Handler {
+	mux := http.NewServeMux()
+	rt := &router{c: c}
+	for _, table := range c.Routes {
+		for _, r := range table {
+			mux.Handle(r.Method+" "+r.Pattern, rt.wrap(r))
+		}
+	}
+	for _, r := range rt.opsRoutes() {
+		mux.Handle(r.Method+" "+r.Pattern, rt.wrap(r))
+	}
+	mux.Handle("GET /metrics", promhttp.HandlerFor(c.Registry, promhttp.HandlerOpts{}))
+	m := newMetrics(c.Registry, c.Store.Stats)
+	var h http.Handler = unmatched(mux)
+	h = limitBody(c.MaxBody, h)
+	h = recoverPanics(h)
+	h = accessLog(c.Log, m, h)
+	return withInfo(h)
+}
+
+type router struct{ c Config }
+
+// wrap applies a route's access rule and rate limit around its handler.
+func (rt *router) wrap(r wire.Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		info := wire.InfoFrom(req.Context())
+		info.Pattern = r.Method + " " + r.Pattern
+		p, err := rt.authenticate(req, r)
+		info.Principal = p
+		if r.RateLimit {
+			key := "ip:" + clientIP(req)
+			if p != nil {
+				key = "org:" + p.OrgID
+			}
+			if limitErr := rt.c.Limiter.Take(w, key); limitErr != nil {
+				wire.WriteError(w, req, limitErr)
+				return
+			}
+		}
+		if err != nil {
+			wire.WriteError(w, req, err)
+			return
+		}
+		r.Handler.ServeHTTP(w, req)
+	})
+}
+
+func (rt *router) authenticate(req *http.Request, r wire.Route) (*auth.Principal, error) {
+	ctx := req.Context()
+	header := req.Header.Get("Authorization")
+	switch r.Access {
+	case wire.Public:
+		return nil, nil
+	case wire.OktaRead, wire.OktaManage:
+		p, err := rt.c.Auth.Okta(ctx, header)
+		if err != nil {
+			return nil, credentialErr(err, header)
+		}
+		scope := auth.ScopeRead
+		if r.Access == wire.OktaManage {
+			scope = auth.ScopeManage
+		}
+		if !p.Allows(scope) {
+			return p, insufficientScope(req, scope)
+		}
+		return p, nil
+	case wire.Admin:
+		p, err := rt.c.Auth.Okta(ctx, header)
+		if err != nil {
+			return nil, credentialErr(err, header)
+		}
+		if !p.Admin {
+			return p, wire.Forbidden()
+		}
+		return p, nil
+	case wire.AgentCred:
+		p, err := rt.c.Auth.Agent(ctx, header)
+		return p, credentialErr(err, header)
+	case wire.Registration:
+		p, err := rt.c.Auth.Registration(ctx, header)
+		return p, credentialErr(err, header)
+	}
+	return nil, wire.Internal(errors.New("route has no access rule"))
+}
+
+func credentialErr(err error, header string) error {
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, auth.ErrInvalid) {
+		return wire.Internal(err)
+	}
+	e := wire.InvalidToken()
+	e.Err = err
+	if strings.HasPrefix(strings.ToLower(header), "bearer ") {
+		e.Header = http.Header{"Www-Authenticate": {`Bearer error="invalid_token", error_description="The access token is invalid"`}}
+	}
+	return e
+}
+
+// insufficientScope is Okta's answer to a bearer token without the scope: 403, no body, and a
+// WWW-Authenticate header naming the scope.
+func insufficientScope(r *http.Request, scope string) error {
+	org := "http://" + r.Host
+	if r.TLS != nil {
+		org = "https://" + r.Host
+	}
+	return &wire.Error{Status: http.StatusForbidden, Code: wire.CodeForbidden, NoBody: true,
+		Summary: "insufficient scope", Header: http.Header{"Www-Authenticate": {
+			`Bearer authorization_uri="` + org + `/oauth2/v1/authorize", realm="` + org + `", scope="` + scope +
+				`", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", resource="` +
+				r.URL.Path + `"`}}}
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

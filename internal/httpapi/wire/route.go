@@ -1,0 +1,27 @@
+package wire
+
+// Access is what a route requires of its caller.
+type Access int
+
+// The kinds of access a route can require.
+const (
+	Public       Access = iota // no credential
+	OktaRead                   // SSWS token, or OAuth token with okta.agentPools.read (or manage)
+	OktaManage                 // SSWS token, or OAuth token with okta.agentPools.manage
+	Admin                      // SSWS admin token
+	AgentCred                  // an agent's credential
+	Registration               // an agent registration token
+	OPARole                    // an OPA service token of the path's team with one of Route.Roles
+)
+
+// Route is one row of the route table: a Go ServeMux pattern with its method, the operation's
+// name (the spec's operationId where there is one), who may call it, and its handler.
+type Route struct {
+	Method    string
+	Pattern   string
+	Name      string
+	Access    Access
+	Roles     []string
+	RateLimit bool // counts against the org's /api/v1/agentPools bucket
+	Handler   Handler
+}
