@@ -194,4 +194,3 @@ func (c Config) SlogLevel() (slog.Level, error) {
 	}
 	return l, nil
 }
-

@@ -110,23 +110,23 @@ type Schedule struct {
 
 // Job is an agent pool update job.
 type Job struct {
-	ID              string
-	OrgID           string
-	PoolID          string
-	Name            string
-	AgentType       string
-	Enabled         bool
-	NotifyAdmin     bool
-	Reason          string
-	SortOrder       int
-	Status          string
-	TargetVersion   string
-	Schedule        *Schedule
-	WindowEnd       time.Time // end of the window the job is running in; zero when none
-	Version         int64     // optimistic concurrency counter
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	Agents          []JobAgent
+	ID            string
+	OrgID         string
+	PoolID        string
+	Name          string
+	AgentType     string
+	Enabled       bool
+	NotifyAdmin   bool
+	Reason        string
+	SortOrder     int
+	Status        string
+	TargetVersion string
+	Schedule      *Schedule
+	WindowEnd     time.Time // end of the window the job is running in; zero when none
+	Version       int64     // optimistic concurrency counter
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	Agents        []JobAgent
 }
 
 // JobAgent is one agent's progress in a job, in the job's order.
