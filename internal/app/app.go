@@ -22,6 +22,7 @@ import (
 	"github.com/keyward/keyward/internal/httpapi/admin"
 	"github.com/keyward/keyward/internal/httpapi/oauthapi"
 	"github.com/keyward/keyward/internal/httpapi/okta"
+	"github.com/keyward/keyward/internal/httpapi/opa"
 	"github.com/keyward/keyward/internal/httpapi/wire"
 	"github.com/keyward/keyward/internal/oauth"
 	"github.com/keyward/keyward/internal/store"
@@ -98,6 +99,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 		(&oauthapi.Handlers{Issuer: issuer}).Routes(),
 		(&okta.Handlers{Pools: d.pools}).Routes(),
 		(&admin.Handlers{Pools: d.pools, Auth: authn, Clock: realNow}).Routes(),
+		(&opa.Handlers{Auth: authn, TokenTTL: cfg.TokenTTL, Now: realNow}).Routes(),
 	}
 	rolloutRoutes, jobs, err := rolloutParts(d)
 	if err != nil {

@@ -53,18 +53,6 @@ func (p *Principal) Allows(scope string) bool {
 	return false
 }
 
-// HasRole reports whether an OPA principal has one of roles.
-func (p *Principal) HasRole(roles ...string) bool {
-	for _, have := range p.Roles {
-		for _, want := range roles {
-			if have == want {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 func itoa(i int) string {
 	return strconv.Itoa(i)
 }

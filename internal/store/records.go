@@ -36,6 +36,16 @@ type ServiceUserKey struct {
 	CreatedAt  time.Time
 }
 
+// ServiceToken is an OPA bearer token minted from a service user key; only its hash is kept.
+type ServiceToken struct {
+	Hash      string
+	TeamID    string
+	KeyID     string
+	Roles     []string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
 // ServiceApp is an OAuth 2.0 service app using private_key_jwt.
 type ServiceApp struct {
 	ClientID  string

@@ -52,6 +52,10 @@ type Teams interface {
 	GetTeamByName(ctx context.Context, name string) (Team, error)
 	CreateServiceUserKey(ctx context.Context, k ServiceUserKey) error
 	GetServiceUserKey(ctx context.Context, teamID, keyID string) (ServiceUserKey, error)
+	// CreateServiceToken stores a bearer token and forgets tokens expired at t.CreatedAt.
+	CreateServiceToken(ctx context.Context, t ServiceToken) error
+	// GetServiceToken returns an unexpired token by hash.
+	GetServiceToken(ctx context.Context, hash string, now time.Time) (ServiceToken, error)
 }
 
 // Credentials are API tokens, service apps, the OAuth signing key and agent registration tokens.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/keyward/keyward/internal/auth"
 	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/store"
 )
@@ -111,4 +112,15 @@ func fromFault(f *fault.Error) *Error {
 		return &Error{Status: http.StatusConflict, Code: CodeValidation, Summary: "Api validation failed: " + f.Summary, Causes: f.Causes, Err: f}
 	}
 	return &Error{Status: http.StatusBadRequest, Code: CodeValidation, Summary: "Api validation failed: " + f.Summary, Causes: f.Causes, Err: f}
+}
+
+// Unauthorized is 401 for a credential that failed, hiding why from the caller unless the
+// failure was the server's own.
+func Unauthorized(err error) error {
+	if !errors.Is(err, auth.ErrInvalid) {
+		return Internal(err)
+	}
+	e := InvalidToken()
+	e.Err = err
+	return e
 }

@@ -11,7 +11,6 @@ const (
 	Admin                      // SSWS admin token
 	AgentCred                  // an agent's credential
 	Registration               // an agent registration token
-	OPARole                    // an OPA service token of the path's team with one of Route.Roles
 )
 
 // Route is one row of the route table: a Go ServeMux pattern with its method, the operation's
@@ -21,7 +20,6 @@ type Route struct {
 	Pattern   string
 	Name      string
 	Access    Access
-	Roles     []string
 	RateLimit bool // counts against the org's /api/v1/agentPools bucket
 	Handler   Handler
 }

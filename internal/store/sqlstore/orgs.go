@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/keyward/keyward/internal/store"
 )
@@ -67,4 +68,26 @@ func (q queries) GetServiceUserKey(ctx context.Context, teamID, keyID string) (s
 	k.Roles = strings.Fields(roles)
 	k.CreatedAt = fromMS(created)
 	return k, nil
+}
+
+func (q queries) CreateServiceToken(ctx context.Context, t store.ServiceToken) error {
+	if _, err := q.exec(ctx, "prune service tokens", `DELETE FROM opa_service_tokens WHERE expires_at <= $1`, ms(t.CreatedAt)); err != nil {
+		return err
+	}
+	_, err := q.exec(ctx, "create service token", `INSERT INTO opa_service_tokens (hash, team_id, key_id, roles, expires_at)
+		VALUES ($1, $2, $3, $4, $5)`, t.Hash, t.TeamID, t.KeyID, strings.Join(t.Roles, " "), ms(t.ExpiresAt))
+	return err
+}
+
+func (q queries) GetServiceToken(ctx context.Context, hash string, now time.Time) (store.ServiceToken, error) {
+	var t store.ServiceToken
+	var roles string
+	var expires int64
+	err := q.db.QueryRowContext(ctx, `SELECT hash, team_id, key_id, roles, expires_at FROM opa_service_tokens
+		WHERE hash = $1 AND expires_at > $2`, hash, ms(now)).Scan(&t.Hash, &t.TeamID, &t.KeyID, &roles, &expires)
+	if err != nil {
+		return t, notFound("get service token", err)
+	}
+	t.Roles, t.ExpiresAt = strings.Fields(roles), fromMS(expires)
+	return t, nil
 }

@@ -127,6 +127,21 @@ func testTeamsAndKeys(t *testing.T, s store.Store) {
 	must(t, s.CreateTeam(ctx, store.Team{ID: "tm2", Name: "other", CreatedAt: t0}))
 	_, err = s.GetServiceUserKey(ctx, "tm2", "key1")
 	wantErr(t, err, store.ErrNotFound)
+
+	tok := store.ServiceToken{Hash: "th", TeamID: "tm1", KeyID: "key1", Roles: []string{"resource_admin"},
+		CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}
+	must(t, s.CreateServiceToken(ctx, tok))
+	gotTok, err := s.GetServiceToken(ctx, "th", t0.Add(59*time.Minute))
+	must(t, err)
+	if gotTok.TeamID != "tm1" || len(gotTok.Roles) != 1 || !gotTok.ExpiresAt.Equal(tok.ExpiresAt) {
+		t.Fatalf("got %+v", gotTok)
+	}
+	_, err = s.GetServiceToken(ctx, "th", t0.Add(time.Hour))
+	wantErr(t, err, store.ErrNotFound)
+	// Minting a token later forgets the expired one.
+	must(t, s.CreateServiceToken(ctx, store.ServiceToken{Hash: "th2", TeamID: "tm1", KeyID: "key1", CreatedAt: t0.Add(2 * time.Hour), ExpiresAt: t0.Add(3 * time.Hour)}))
+	_, err = s.GetServiceToken(ctx, "th", t0)
+	wantErr(t, err, store.ErrNotFound)
 }
 
 func testServiceApps(t *testing.T, s store.Store) {

@@ -1,0 +1,60 @@
+package opa_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/keyward/keyward/internal/apptest"
+	"github.com/keyward/keyward/internal/config"
+)
+
+func issue(t *testing.T, s *apptest.Server, team, body string) (int, map[string]any) {
+	t.Helper()
+	resp, err := s.HTTP.Post(s.URL+"/v1/teams/"+team+"/service_token", "application/json", bytes.NewBufferString(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	return resp.StatusCode, out
+}
+
+func TestIssueServiceToken(t *testing.T) {
+	s := apptest.Start(t, apptest.Options{Configure: func(c *config.Config) {
+		c.OPATeam, c.OPAKeyID, c.OPAKeySecret = "acme", "key-1", "secret-1"
+	}})
+	status, body := issue(t, s, "acme", `{"key_id":"key-1","key_secret":"secret-1"}`)
+	if status != http.StatusOK || body["team_name"] != "acme" || body["bearer_token"] == "" {
+		t.Fatalf("got %d %v", status, body)
+	}
+	exp, err := time.Parse(time.RFC3339, body["expires_at"].(string))
+	if err != nil || time.Until(exp) < 59*time.Minute || time.Until(exp) > 61*time.Minute {
+		t.Fatalf("expires_at %v (%v), want about an hour from now", body["expires_at"], err)
+	}
+
+	tests := []struct {
+		name, team, body string
+		status           int
+		typ              string
+	}{
+		{"wrong secret", "acme", `{"key_id":"key-1","key_secret":"nope"}`, 401, "authorization_error"},
+		{"unknown key", "acme", `{"key_id":"key-2","key_secret":"secret-1"}`, 401, "authorization_error"},
+		{"another team", "other", `{"key_id":"key-1","key_secret":"secret-1"}`, 401, "authorization_error"},
+		{"missing fields", "acme", `{}`, 400, "bad_request"},
+		{"malformed", "acme", `{"key_id":`, 400, "bad_request"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			status, body := issue(t, s, tc.team, tc.body)
+			if status != tc.status || body["type"] != tc.typ || body["code"] != float64(tc.status) || body["message"] == "" {
+				t.Fatalf("got %d %v, want %d %s", status, body, tc.status, tc.typ)
+			}
+		})
+	}
+}
