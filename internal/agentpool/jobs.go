@@ -146,11 +146,7 @@ func (s *Service) UpdateJob(ctx context.Context, orgID, poolID, jobID string, in
 		if paused {
 			j.Status = StatusPaused
 		}
-		if err := SaveJob(ctx, q, j); err != nil {
-			return err
-		}
-		j.Version++
-		view, err = s.View(ctx, q, j)
+		view, err = s.saveAndView(ctx, q, j)
 		return err
 	})
 	return view, err

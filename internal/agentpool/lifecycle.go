@@ -69,11 +69,7 @@ func (s *Service) Act(ctx context.Context, orgID, poolID, jobID, action string) 
 			j.Status, j.WindowEnd = StatusCancelled, zeroTime
 		}
 		j.UpdatedAt = now
-		if err := SaveJob(ctx, q, j); err != nil {
-			return err
-		}
-		j.Version++
-		view, err = s.View(ctx, q, j)
+		view, err = s.saveAndView(ctx, q, j)
 		return err
 	})
 	return view, err

@@ -52,3 +52,12 @@ func MirrorAgents(ctx context.Context, q store.Queries, j store.Job) error {
 	}
 	return nil
 }
+
+// saveAndView saves a changed job and returns its new representation.
+func (s *Service) saveAndView(ctx context.Context, q store.Queries, j store.Job) (JobView, error) {
+	if err := SaveJob(ctx, q, j); err != nil {
+		return JobView{}, err
+	}
+	j.Version++
+	return s.View(ctx, q, j)
+}

@@ -5,12 +5,19 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/keyward/keyward/internal/httpapi/wire"
 )
 
-// opsRoutes are the operator endpoints: liveness and readiness.
+// opsRoutes are the operator endpoints: liveness, readiness and metrics.
 func (rt *router) opsRoutes() []wire.Route {
+	metrics := promhttp.HandlerFor(rt.c.Registry, promhttp.HandlerOpts{})
 	return []wire.Route{
+		{Method: "GET", Pattern: "/metrics", Name: "metrics", Handler: func(w http.ResponseWriter, r *http.Request) error {
+			metrics.ServeHTTP(w, r)
+			return nil
+		}},
 		{Method: "GET", Pattern: "/healthz", Name: "healthz", Handler: func(w http.ResponseWriter, r *http.Request) error {
 			wire.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
 			return nil

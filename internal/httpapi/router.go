@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/keyward/keyward/internal/auth"
 	"github.com/keyward/keyward/internal/httpapi/wire"
@@ -38,7 +37,6 @@ func New(c Config) http.Handler {
 	for _, r := range rt.opsRoutes() {
 		mux.Handle(r.Method+" "+r.Pattern, rt.wrap(r))
 	}
-	mux.Handle("GET /metrics", promhttp.HandlerFor(c.Registry, promhttp.HandlerOpts{}))
 	m := newMetrics(c.Registry, c.Store.Stats)
 	var h http.Handler = unmatched(mux)
 	h = limitBody(c.MaxBody, h)
