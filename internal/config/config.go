@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"path/filepath"
 	"strings"
 	"time"
@@ -121,8 +122,10 @@ func Parse(name string, args []string, env func(string) string, out io.Writer) (
 func (c Config) Validate() error {
 	errs := append([]error(nil), c.envErrs...)
 	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
-	if c.Addr == "" {
-		bad("addr: must not be empty")
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil {
+		bad("addr: %q is not host:port", c.Addr)
+	} else if _, err := net.LookupPort("tcp", port); err != nil {
+		bad("addr: %q: %v", c.Addr, err)
 	}
 	if _, err := c.Database(); err != nil {
 		errs = append(errs, err)
@@ -178,7 +181,7 @@ func (c Config) Database() (Database, error) {
 		return Database{Driver: "sqlite", DSN: filepath.Join(c.DataDir, "keyward.db")}, nil
 	case u == "memory" || u == "sqlite::memory:":
 		return Database{Driver: "sqlite", DSN: ":memory:"}, nil
-	case strings.HasPrefix(u, "sqlite:"):
+	case strings.HasPrefix(u, "sqlite:") && len(u) > len("sqlite:"):
 		return Database{Driver: "sqlite", DSN: strings.TrimPrefix(u, "sqlite:")}, nil
 	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
 		return Database{Driver: "postgres", DSN: u}, nil

@@ -14,10 +14,22 @@ func (c *Config) intFlags(fs *flag.FlagSet, env func(string) string) {
 			}
 		}
 	}
-	fromEnv("KEYWARD_RATE_LIMIT", func(v string) (err error) { c.RateLimit, err = strconv.Atoi(v); return })
+	// Each parse keeps the default when the value is bad, so only the bad variable is reported.
+	fromEnv("KEYWARD_RATE_LIMIT", func(v string) error { return set(&c.RateLimit, v, strconv.Atoi) })
 	fs.IntVar(&c.RateLimit, "rate-limit", c.RateLimit, "requests per minute per org for the /api/v1/agentPools bucket ($KEYWARD_RATE_LIMIT)")
-	fromEnv("KEYWARD_MAX_BODY_BYTES", func(v string) (err error) { c.MaxBodyBytes, err = strconv.ParseInt(v, 10, 64); return })
+	fromEnv("KEYWARD_MAX_BODY_BYTES", func(v string) error {
+		return set(&c.MaxBodyBytes, v, func(v string) (int64, error) { return strconv.ParseInt(v, 10, 64) })
+	})
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest request body accepted ($KEYWARD_MAX_BODY_BYTES)")
-	fromEnv("KEYWARD_VIRTUAL_CLOCK", func(v string) (err error) { c.VirtualClock, err = strconv.ParseBool(v); return })
+	fromEnv("KEYWARD_VIRTUAL_CLOCK", func(v string) error { return set(&c.VirtualClock, v, strconv.ParseBool) })
 	fs.BoolVar(&c.VirtualClock, "virtual-clock", c.VirtualClock, "start a virtual clock that the admin API can set and advance ($KEYWARD_VIRTUAL_CLOCK)")
+}
+
+// set stores parse(v) in p only when it parses.
+func set[T any](p *T, v string, parse func(string) (T, error)) error {
+	x, err := parse(v)
+	if err == nil {
+		*p = x
+	}
+	return err
 }

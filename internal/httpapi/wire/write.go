@@ -43,14 +43,16 @@ type opaError struct {
 }
 
 var opaTypes = map[int]string{
-	http.StatusBadRequest:         "bad_request",
-	http.StatusUnauthorized:       "authorization_error",
-	http.StatusForbidden:          "forbidden",
-	http.StatusNotFound:           "not_found",
-	http.StatusMethodNotAllowed:   "bad_request",
-	http.StatusConflict:           "conflict",
-	http.StatusPreconditionFailed: "precondition_failed",
-	http.StatusTooManyRequests:    "rate_limited",
+	http.StatusBadRequest:            "bad_request",
+	http.StatusUnauthorized:          "authorization_error",
+	http.StatusForbidden:             "forbidden",
+	http.StatusNotFound:              "not_found",
+	http.StatusMethodNotAllowed:      "bad_request",
+	http.StatusRequestEntityTooLarge: "bad_request",
+	http.StatusUnsupportedMediaType:  "bad_request",
+	http.StatusConflict:              "conflict",
+	http.StatusPreconditionFailed:    "precondition_failed",
+	http.StatusTooManyRequests:       "rate_limited",
 }
 
 // WriteError answers r with err in the dialect of r's path.
