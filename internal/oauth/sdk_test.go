@@ -1,10 +1,5 @@
-//go:build oktasdk
-
 // This test drives the real Okta Go SDK (okta-sdk-golang/v6) against the
-// issuer. It is behind the "oktasdk" build tag because the SDK's own
-// dependencies are not required by the module otherwise:
-//
-//	go test -tags oktasdk ./internal/oauth
+// issuer.
 
 package oauth_test
 
