@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -22,13 +21,6 @@ import (
 	"github.com/keyward/keyward/internal/store"
 	"github.com/keyward/keyward/internal/store/sqlite"
 )
-
-// TestMain silences the process-wide logger, which wire.WriteError uses for 5xx details; the
-// tests read the access log each fixture writes instead.
-func TestMain(m *testing.M) {
-	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
-	os.Exit(m.Run())
-}
 
 // fixture is the whole HTTP stack over an in-memory store with one org and its tokens, serving
 // the test routes below next to the operator routes.
@@ -126,9 +118,9 @@ func testRoutes() []wire.Route {
 	}
 	boom := func(w http.ResponseWriter, r *http.Request) error { panic("boom: secret detail") }
 	return []wire.Route{
-		{Method: "GET", Pattern: "/api/v1/things", Access: wire.OktaRead, RateLimit: true, Handler: ok},
-		{Method: "POST", Pattern: "/api/v1/things", Access: wire.OktaManage, RateLimit: true, Handler: create},
-		{Method: "GET", Pattern: "/api/v1/panic", Access: wire.OktaRead, RateLimit: true, Handler: boom},
+		{Method: "GET", Pattern: "/api/v1/things", Access: wire.OktaRead, Bucket: wire.BucketAgentPools, Handler: ok},
+		{Method: "POST", Pattern: "/api/v1/things", Access: wire.OktaManage, Bucket: wire.BucketAgentPools, Handler: create},
+		{Method: "GET", Pattern: "/api/v1/panic", Access: wire.OktaRead, Bucket: wire.BucketAgentPools, Handler: boom},
 		{Method: "GET", Pattern: "/keyward/v1/things", Access: wire.Admin, Handler: ok},
 		{Method: "POST", Pattern: "/v1/teams/{team}/things", Access: wire.Public, Handler: create},
 		{Method: "GET", Pattern: "/v1/teams/{team}/panic", Access: wire.Public, Handler: boom},

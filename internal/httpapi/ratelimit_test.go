@@ -204,3 +204,23 @@ func TestRateLimitExactOverHTTPUnderConcurrency(t *testing.T) {
 			limit, goroutines*perGoroutine-limit)
 	}
 }
+
+// TestRateLimitHeadersOnUnmatchedAndOAuth: Okta sends the headers on every /api/v1 and /oauth2
+// response, including paths that do not exist, each counted in its own bucket.
+func TestRateLimitHeadersOnUnmatchedAndOAuth(t *testing.T) {
+	f := newFixture(t, fixtureOptions{limit: 2})
+	for _, path := range []string{"/api/v1/nothing", "/oauth2/v1/nothing"} {
+		first := f.do("GET", path, "")
+		if first.Code != http.StatusNotFound || first.Header().Get("X-Rate-Limit-Remaining") != "1" {
+			t.Fatalf("%s: status %d remaining %q", path, first.Code, first.Header().Get("X-Rate-Limit-Remaining"))
+		}
+		f.do("GET", path, "")
+		over := f.do("GET", path, "")
+		if over.Code != http.StatusTooManyRequests || decodeOkta(t, over).ErrorCode != "E0000047" {
+			t.Fatalf("%s: third request got %d", path, over.Code)
+		}
+	}
+	if w := f.do("GET", "/healthz", ""); w.Header().Get("X-Rate-Limit-Limit") != "" {
+		t.Fatal("operator endpoints are not rate limited")
+	}
+}

@@ -38,7 +38,7 @@ func New(c Config) http.Handler {
 		mux.Handle(r.Method+" "+r.Pattern, rt.wrap(r))
 	}
 	m := newMetrics(c.Registry, c.Store.Stats)
-	var h http.Handler = unmatched(mux)
+	var h http.Handler = rt.unmatched(mux)
 	h = limitBody(c.MaxBody, h)
 	h = recoverPanics(h)
 	h = accessLog(c.Log, m, h)
@@ -54,12 +54,8 @@ func (rt *router) wrap(r wire.Route) http.Handler {
 		info.Pattern = r.Method + " " + r.Pattern
 		p, err := rt.authenticate(req, r)
 		info.Principal = p
-		if r.RateLimit {
-			key := "ip:" + clientIP(req)
-			if p != nil {
-				key = "org:" + p.OrgID
-			}
-			if limitErr := rt.c.Limiter.Take(w, key); limitErr != nil {
+		if r.Bucket != "" {
+			if limitErr := rt.c.Limiter.Take(w, limitKey(r.Bucket, req, p)); limitErr != nil {
 				wire.WriteError(w, req, limitErr)
 				return
 			}
@@ -137,6 +133,15 @@ func insufficientScope(r *http.Request, scope string) error {
 			`Bearer authorization_uri="` + org + `/oauth2/v1/authorize", realm="` + org + `", scope="` + scope +
 				`", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", resource="` +
 				r.URL.Path + `"`}}}
+}
+
+// limitKey names whose requests a bucket counts: the org's when the caller is known, else the
+// client address's.
+func limitKey(bucket string, r *http.Request, p *auth.Principal) string {
+	if p != nil && p.OrgID != "" {
+		return bucket + "|org:" + p.OrgID
+	}
+	return bucket + "|ip:" + clientIP(r)
 }
 
 func clientIP(r *http.Request) string {

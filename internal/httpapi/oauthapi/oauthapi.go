@@ -21,8 +21,8 @@ type Handlers struct {
 // Routes is the OAuth route table.
 func (h *Handlers) Routes() []wire.Route {
 	return []wire.Route{
-		{Method: "POST", Pattern: "/oauth2/v1/token", Name: "token", Access: wire.Public, Handler: h.token},
-		{Method: "GET", Pattern: "/oauth2/v1/keys", Name: "oauthKeys", Access: wire.Public, Handler: h.keys},
+		{Method: "POST", Pattern: "/oauth2/v1/token", Name: "token", Access: wire.Public, Bucket: wire.BucketOAuth, Handler: h.token},
+		{Method: "GET", Pattern: "/oauth2/v1/keys", Name: "oauthKeys", Access: wire.Public, Bucket: wire.BucketOAuth, Handler: h.keys},
 	}
 }
 

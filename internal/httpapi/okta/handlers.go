@@ -19,10 +19,10 @@ type Handlers struct {
 func (h *Handlers) Routes() []wire.Route {
 	const pool, upd = "/api/v1/agentPools/{poolId}/updates", "/api/v1/agentPools/{poolId}/updates/{updateId}"
 	read := func(method, pattern, name string, fn wire.Handler) wire.Route {
-		return wire.Route{Method: method, Pattern: pattern, Name: name, Access: wire.OktaRead, RateLimit: true, Handler: fn}
+		return wire.Route{Method: method, Pattern: pattern, Name: name, Access: wire.OktaRead, Bucket: wire.BucketAgentPools, Handler: fn}
 	}
 	manage := func(method, pattern, name string, fn wire.Handler) wire.Route {
-		return wire.Route{Method: method, Pattern: pattern, Name: name, Access: wire.OktaManage, RateLimit: true, Handler: fn}
+		return wire.Route{Method: method, Pattern: pattern, Name: name, Access: wire.OktaManage, Bucket: wire.BucketAgentPools, Handler: fn}
 	}
 	return []wire.Route{
 		read("GET", "/api/v1/agentPools", "listAgentPools", h.listAgentPools),

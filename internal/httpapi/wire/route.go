@@ -13,13 +13,20 @@ const (
 	Registration               // an agent registration token
 )
 
+// Rate-limit buckets, named as Okta names them.
+const (
+	BucketAgentPools = "/api/v1/agentPools"
+	BucketOAuth      = "/oauth2/v1"
+	BucketAPI        = "/api/v1"
+)
+
 // Route is one row of the route table: a Go ServeMux pattern with its method, the operation's
 // name (the spec's operationId where there is one), who may call it, and its handler.
 type Route struct {
-	Method    string
-	Pattern   string
-	Name      string
-	Access    Access
-	RateLimit bool // counts against the org's /api/v1/agentPools bucket
-	Handler   Handler
+	Method  string
+	Pattern string
+	Name    string
+	Access  Access
+	Bucket  string // the rate-limit bucket the route counts against ("" for none)
+	Handler Handler
 }

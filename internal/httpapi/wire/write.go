@@ -2,7 +2,6 @@ package wire
 
 import (
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"strings"
 )
@@ -62,9 +61,6 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	if info != nil {
 		info.Err = err
 	}
-	if e.Status >= 500 {
-		slog.ErrorContext(r.Context(), "request failed", "error", err)
-	}
 	for k, vs := range e.Header {
 		for _, v := range vs {
 			w.Header().Add(k, v)
@@ -100,9 +96,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 func JSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	if err := json.NewEncoder(w).Encode(v); err != nil {
-		slog.Debug("writing response", "error", err)
-	}
+	_ = json.NewEncoder(w).Encode(v) // a client gone away cannot be told anything
 }
 
 // NoContent answers 204.
