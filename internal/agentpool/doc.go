@@ -19,6 +19,7 @@
 //	any but InProgress ──update──► queued again (Paused stays Paused) ; ──delete──► gone
 //
 // Each agent in a job moves Scheduled → InProgress → PendingCompletion → Success, or to Failed or
-// Cancelled. The rollout engine (package rollout) drives those moves; this package holds the
-// rules every caller shares (SetAgent, SaveJob, MirrorAgents, ContinueOnError).
+// Cancelled. The rollout engine (package rollout) drives those moves; this package holds what
+// every caller shares: SetAgent, Clone, SaveJob (which mirrors each changed agent's progress onto
+// the agent record) and ContinueOnError.
 package agentpool

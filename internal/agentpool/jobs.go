@@ -117,7 +117,7 @@ func (s *Service) CreateJob(ctx context.Context, orgID, poolID string, in JobInp
 		if err := q.CreateJob(ctx, j); err != nil {
 			return err
 		}
-		if err := MirrorAgents(ctx, q, j); err != nil {
+		if err := MirrorAgents(ctx, q, store.Job{}, j); err != nil {
 			return err
 		}
 		view, err = s.View(ctx, q, j)
@@ -138,7 +138,7 @@ func (s *Service) UpdateJob(ctx context.Context, orgID, poolID, jobID string, in
 		if j.Status == StatusInProgress {
 			return illegal("update", j.Status)
 		}
-		paused := j.Status == StatusPaused
+		before, paused := Clone(j), j.Status == StatusPaused
 		now := s.Clock.Now()
 		if err := s.apply(ctx, q, p, &j, in, now); err != nil {
 			return err
@@ -146,7 +146,7 @@ func (s *Service) UpdateJob(ctx context.Context, orgID, poolID, jobID string, in
 		if paused {
 			j.Status = StatusPaused
 		}
-		view, err = s.saveAndView(ctx, q, j)
+		view, err = s.saveAndView(ctx, q, before, j)
 		return err
 	})
 	return view, err
@@ -165,8 +165,9 @@ func (s *Service) DeleteJob(ctx context.Context, orgID, poolID, jobID string) er
 		if err := q.DeleteJob(ctx, j.PoolID, j.ID); err != nil {
 			return err
 		}
-		j.Agents = clearedAgents(j.Agents)
-		return MirrorAgents(ctx, q, j)
+		cleared := Clone(j)
+		cleared.Agents = clearedAgents(j.Agents)
+		return MirrorAgents(ctx, q, j, cleared)
 	})
 }
 

@@ -41,7 +41,7 @@ func (s *Service) Act(ctx context.Context, orgID, poolID, jobID, action string) 
 		if !slices.Contains(allowed, j.Status) {
 			return illegal(action, j.Status)
 		}
-		now := s.Clock.Now()
+		before, now := Clone(j), s.Clock.Now()
 		switch action {
 		case "activate", "deactivate":
 			j.Enabled = action == "activate"
@@ -69,7 +69,7 @@ func (s *Service) Act(ctx context.Context, orgID, poolID, jobID, action string) 
 			j.Status, j.WindowEnd = StatusCancelled, zeroTime
 		}
 		j.UpdatedAt = now
-		view, err = s.saveAndView(ctx, q, j)
+		view, err = s.saveAndView(ctx, q, before, j)
 		return err
 	})
 	return view, err

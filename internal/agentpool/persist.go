@@ -2,6 +2,7 @@ package agentpool
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/keyward/keyward/internal/store"
@@ -18,31 +19,44 @@ func SetAgent(j *store.Job, i int, status, message string, now time.Time) {
 	a.Status, a.Message = status, message
 }
 
-// SaveJob stores a job (failing with store.ErrStale if it changed since it was read) and
-// mirrors its agents' progress onto the agents, where listAgentPools shows it.
-func SaveJob(ctx context.Context, q store.Queries, j store.Job) error {
+// Clone copies a job deeply enough to keep it as it was while the copy changes.
+func Clone(j store.Job) store.Job {
+	j.Agents = append([]store.JobAgent(nil), j.Agents...)
+	if j.Schedule != nil {
+		sc := *j.Schedule
+		j.Schedule = &sc
+	}
+	return j
+}
+
+// SaveJob stores j, read as before (failing with store.ErrStale if it changed since), and
+// mirrors the progress of each agent whose row changed onto the agent record, where
+// listAgentPools shows it.
+func SaveJob(ctx context.Context, q store.Queries, before, j store.Job) error {
 	if err := q.SaveJob(ctx, j); err != nil {
 		return err
 	}
-	return MirrorAgents(ctx, q, j)
+	return MirrorAgents(ctx, q, before, j)
 }
 
-// MirrorAgents copies each job agent's status and message onto the agent record when it differs.
-func MirrorAgents(ctx context.Context, q store.Queries, j store.Job) error {
-	if len(j.Agents) == 0 {
-		return nil
-	}
-	agents, err := q.ListAgents(ctx, []string{j.PoolID})
-	if err != nil {
-		return err
-	}
-	byID := make(map[string]store.Agent, len(agents))
-	for _, a := range agents {
-		byID[a.ID] = a
-	}
-	for _, ja := range j.Agents {
-		a, ok := byID[ja.AgentID]
-		if !ok || (a.UpdateStatus == ja.Status && a.UpdateMessage == ja.Message) {
+// MirrorAgents copies the status and message of each agent whose row differs between before
+// and j onto the agent's record. Only those agents are read and written: a save then neither
+// overwrites what another job recorded on the other agents since, nor reads the whole pool,
+// which on PostgreSQL (SERIALIZABLE) would make every save conflict with every heartbeat.
+func MirrorAgents(ctx context.Context, q store.Queries, before, j store.Job) error {
+	for i, ja := range j.Agents {
+		if i < len(before.Agents) && before.Agents[i].AgentID == ja.AgentID &&
+			before.Agents[i].Status == ja.Status && before.Agents[i].Message == ja.Message {
+			continue
+		}
+		a, err := q.GetAgent(ctx, j.OrgID, ja.AgentID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if a.UpdateStatus == ja.Status && a.UpdateMessage == ja.Message {
 			continue
 		}
 		a.UpdateStatus, a.UpdateMessage = ja.Status, ja.Message
@@ -54,8 +68,8 @@ func MirrorAgents(ctx context.Context, q store.Queries, j store.Job) error {
 }
 
 // saveAndView saves a changed job and returns its new representation.
-func (s *Service) saveAndView(ctx context.Context, q store.Queries, j store.Job) (JobView, error) {
-	if err := SaveJob(ctx, q, j); err != nil {
+func (s *Service) saveAndView(ctx context.Context, q store.Queries, before, j store.Job) (JobView, error) {
+	if err := SaveJob(ctx, q, before, j); err != nil {
 		return JobView{}, err
 	}
 	j.Version++

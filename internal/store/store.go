@@ -107,6 +107,11 @@ type UpdateJobs interface {
 	DeleteJob(ctx context.Context, poolID, id string) error
 	// FindJobAgent returns the job progress row whose current instruction is instructionID.
 	FindJobAgent(ctx context.Context, instructionID string) (JobAgent, error)
+	// ListJobAgentsByAgent returns one agent's progress rows in every job, oldest job first.
+	ListJobAgentsByAgent(ctx context.Context, agentID string) ([]JobAgent, error)
+	// ListJobsWithAgentStatus returns every job (of every org) in status jobStatus with at least
+	// one agent in one of agentStatuses, oldest first.
+	ListJobsWithAgentStatus(ctx context.Context, jobStatus string, agentStatuses ...string) ([]Job, error)
 }
 
 // Releases are the agent versions published per agent type and channel.

@@ -168,8 +168,9 @@ func setStoredJob(t testing.TB, s *apptest.Server, poolID, jobID string, change 
 		if err != nil {
 			return err
 		}
+		before := agentpool.Clone(j)
 		change(&j)
-		return agentpool.SaveJob(ctx, q, j)
+		return agentpool.SaveJob(ctx, q, before, j)
 	})
 	if err != nil {
 		t.Fatalf("set stored job %s: %v", jobID, err)

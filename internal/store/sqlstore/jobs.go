@@ -75,12 +75,26 @@ func (q queries) ListJobs(ctx context.Context, poolID string) ([]store.Job, erro
 }
 
 func (q queries) ListJobsByStatus(ctx context.Context, statuses ...string) ([]store.Job, error) {
-	args := make([]any, len(statuses))
-	marks := make([]string, len(statuses))
-	for i, s := range statuses {
-		args[i], marks[i] = s, "$"+itoa(i+1)
+	marks, args := placeholders(statuses)
+	return q.listJobs(ctx, `status IN (`+marks+`)`, args...)
+}
+
+func (q queries) ListJobsWithAgentStatus(ctx context.Context, jobStatus string, agentStatuses ...string) ([]store.Job, error) {
+	marks, args := placeholders(append([]string{jobStatus}, agentStatuses...))
+	first, rest, _ := strings.Cut(marks, ", ")
+	// A correlated EXISTS reads only the agents of the jobs in jobStatus, through the primary key.
+	return q.listJobs(ctx, `status = `+first+` AND EXISTS (SELECT 1 FROM job_agents ja
+		WHERE ja.job_id = jobs.id AND ja.status IN (`+rest+`))`, args...)
+}
+
+// placeholders returns "$1, $2, …" for values, and values as arguments.
+func placeholders(values []string) (string, []any) {
+	args := make([]any, len(values))
+	marks := make([]string, len(values))
+	for i, v := range values {
+		args[i], marks[i] = v, "$"+itoa(i+1)
 	}
-	return q.listJobs(ctx, `status IN (`+strings.Join(marks, ", ")+`)`, args...)
+	return strings.Join(marks, ", "), args
 }
 
 func (q queries) listJobs(ctx context.Context, where string, args ...any) ([]store.Job, error) {
@@ -154,10 +168,50 @@ func (q queries) SaveJob(ctx context.Context, j store.Job) error {
 	if err := mustAffect(res, err, errStale("save job")); err != nil {
 		return err
 	}
-	if _, err := q.exec(ctx, "save job agents", `DELETE FROM job_agents WHERE job_id = $1`, j.ID); err != nil {
+	return q.saveJobAgents(ctx, j)
+}
+
+// saveJobAgents writes only the progress rows that changed. Rewriting them all would touch every
+// row and index entry of the job on each save, which on PostgreSQL (SERIALIZABLE) makes saves of
+// unrelated jobs conflict with each other through shared index pages.
+func (q queries) saveJobAgents(ctx context.Context, j store.Job) error {
+	stored := []store.Job{{ID: j.ID}}
+	if err := q.loadJobAgents(ctx, stored); err != nil {
 		return err
 	}
-	return q.insertJobAgents(ctx, j)
+	old := make(map[string]store.JobAgent, len(stored[0].Agents))
+	for _, a := range stored[0].Agents {
+		old[a.AgentID] = a
+	}
+	var added store.Job
+	added.ID = j.ID
+	for _, a := range j.Agents {
+		a.JobID = j.ID
+		prev, ok := old[a.AgentID]
+		delete(old, a.AgentID)
+		switch {
+		case !ok:
+			added.Agents = append(added.Agents, a)
+		case !sameProgress(prev, a):
+			if _, err := q.exec(ctx, "save job agent", `UPDATE job_agents SET position = $3, status = $4, message = $5,
+				attempt = $6, instruction_id = $7, delivered = $8, changed_at = $9 WHERE job_id = $1 AND agent_id = $2`,
+				j.ID, a.AgentID, a.Position, a.Status, a.Message, a.Attempt, a.InstructionID, a.Delivered, ms(a.ChangedAt)); err != nil {
+				return err
+			}
+		}
+	}
+	for agentID := range old {
+		if _, err := q.exec(ctx, "save job agents", `DELETE FROM job_agents WHERE job_id = $1 AND agent_id = $2`, j.ID, agentID); err != nil {
+			return err
+		}
+	}
+	return q.insertJobAgents(ctx, added)
+}
+
+// sameProgress compares two rows as stored (times in milliseconds).
+func sameProgress(a, b store.JobAgent) bool {
+	return a.Position == b.Position && a.Status == b.Status && a.Message == b.Message && a.Attempt == b.Attempt &&
+		a.InstructionID == b.InstructionID && a.Delivered == b.Delivered && ms(a.ChangedAt) == ms(b.ChangedAt)
 }
 
 func (q queries) DeleteJob(ctx context.Context, poolID, id string) error {
@@ -174,4 +228,23 @@ func (q queries) FindJobAgent(ctx context.Context, instructionID string) (store.
 		return a, notFound("find job agent", err)
 	}
 	return a, nil
+}
+
+func (q queries) ListJobAgentsByAgent(ctx context.Context, agentID string) ([]store.JobAgent, error) {
+	cols := "ja." + strings.ReplaceAll(jobAgentColumns, ", ", ", ja.")
+	rows, err := q.db.QueryContext(ctx, `SELECT `+cols+` FROM job_agents ja JOIN jobs j ON j.id = ja.job_id
+		WHERE ja.agent_id = $1 ORDER BY j.created_at, j.id`, agentID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.JobAgent
+	for rows.Next() {
+		a, err := scanJobAgent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }

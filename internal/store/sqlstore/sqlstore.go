@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"time"
 
 	"github.com/keyward/keyward/internal/store"
@@ -57,15 +58,18 @@ func (s *Store) DB() *sql.DB { return s.db }
 
 const maxAttempts = 10
 
-// InTx runs fn in a transaction, retrying on serialization failures with a short backoff.
+// InTx runs fn in a transaction, retrying on serialization failures with a short backoff. The
+// backoff is jittered: two transactions that collided and waited alike would collide again. A
+// transaction still failing after every attempt lost to concurrent changes: ErrStale.
 func (s *Store) InTx(ctx context.Context, fn func(q store.Queries) error) error {
 	var err error
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		if attempt > 0 {
+			backoff := time.Duration(attempt*attempt) * 2 * time.Millisecond
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
-			case <-time.After(time.Duration(attempt*attempt) * 2 * time.Millisecond):
+			case <-time.After(backoff/2 + rand.N(backoff)):
 			}
 		}
 		err = s.runTx(ctx, fn)
@@ -73,7 +77,7 @@ func (s *Store) InTx(ctx context.Context, fn func(q store.Queries) error) error 
 			return err
 		}
 	}
-	return fmt.Errorf("sqlstore: transaction still conflicting after %d attempts: %w", maxAttempts, err)
+	return fmt.Errorf("sqlstore: transaction still conflicting after %d attempts: %w: %w", maxAttempts, store.ErrStale, err)
 }
 
 func (s *Store) runTx(ctx context.Context, fn func(q store.Queries) error) (err error) {

@@ -26,6 +26,7 @@ func Run(t *testing.T, open Open) {
 		{"PoolSettings", testPoolSettings},
 		{"Agents", testAgents},
 		{"Jobs", testJobs},
+		{"JobAgentsReplaced", testJobAgentsReplaced},
 		{"JobVersionConflict", testJobVersionConflict},
 		{"TxRollback", testTxRollback},
 		{"ConcurrentTx", testConcurrentTx},

@@ -60,6 +60,29 @@ func testJobs(t *testing.T, s store.Store) {
 	if ja.JobID != "j1" || ja.AgentID != "a2" || ja.Attempt != 1 {
 		t.Fatalf("find %+v", ja)
 	}
+	rows, err := s.ListJobAgentsByAgent(ctx, "a1")
+	must(t, err)
+	if len(rows) != 2 || rows[0].JobID != "j1" || rows[0].Position != 1 || rows[1].JobID != "j2" || rows[1].AgentID != "a1" {
+		t.Fatalf("by agent %+v", rows)
+	}
+	rows, err = s.ListJobAgentsByAgent(ctx, "nobody")
+	if err != nil || len(rows) != 0 {
+		t.Fatalf("by unknown agent %+v, %v", rows, err)
+	}
+	busy, err := s.ListJobsWithAgentStatus(ctx, "InProgress", "InProgress", "PendingCompletion")
+	must(t, err)
+	if len(busy) != 1 || busy[0].ID != "j1" || len(busy[0].Agents) != 2 {
+		t.Fatalf("with agent status %+v", busy)
+	}
+	queued, err := s.ListJobsWithAgentStatus(ctx, "Scheduled", "Scheduled")
+	must(t, err)
+	if len(queued) != 1 || queued[0].ID != "j2" || len(queued[0].Agents) != 1 {
+		t.Fatalf("scheduled jobs with queued agents %+v", queued)
+	}
+	none, err := s.ListJobsWithAgentStatus(ctx, "Paused", "InProgress")
+	if err != nil || len(none) != 0 {
+		t.Fatalf("paused jobs with agents in progress %+v, %v", none, err)
+	}
 	_, err = s.FindJobAgent(ctx, "")
 	wantErr(t, err, store.ErrNotFound)
 
@@ -69,6 +92,38 @@ func testJobs(t *testing.T, s store.Store) {
 	wantErr(t, s.DeleteJob(ctx, "p1", "j1"), store.ErrNotFound)
 	_, err = s.FindJobAgent(ctx, "i1")
 	wantErr(t, err, store.ErrNotFound)
+}
+
+// testJobAgentsReplaced saves a job whose agent list changed: rows are updated, added, moved and
+// removed as the saved job says.
+func testJobAgentsReplaced(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	seedOrg(t, s, "org1")
+	p := seedPool(t, s, "org1", "p1", "AD")
+	for i, id := range []string{"a1", "a2", "a3"} {
+		seedAgent(t, s, p, id, t0.Add(time.Duration(i)*time.Second))
+	}
+	j := seedJob(t, s, p, "j1", "a1", "a2")
+	j.Agents[1].Status, j.Agents[1].InstructionID, j.Agents[1].Attempt = "InProgress", "i2", 1
+	must(t, s.SaveJob(ctx, j))
+	j.Version++
+	j.Agents = []store.JobAgent{
+		{JobID: "j1", AgentID: "a3", Position: 0, Status: "Scheduled", Message: "Queued for update.", ChangedAt: t0.Add(time.Hour)},
+		{JobID: "j1", AgentID: "a2", Position: 1, Status: "Scheduled", Message: "Queued for update.", ChangedAt: t0.Add(time.Hour)},
+	}
+	must(t, s.SaveJob(ctx, j))
+	j.Version++
+	got, err := s.GetJob(ctx, "p1", "j1")
+	must(t, err)
+	if !reflect.DeepEqual(got, j) {
+		t.Fatalf("got  %+v\nwant %+v", got, j)
+	}
+	_, err = s.FindJobAgent(ctx, "i2")
+	wantErr(t, err, store.ErrNotFound)
+	rows, err := s.ListJobAgentsByAgent(ctx, "a1")
+	if err != nil || len(rows) != 0 {
+		t.Fatalf("removed agent's rows %+v, %v", rows, err)
+	}
 }
 
 func testJobVersionConflict(t *testing.T, s store.Store) {

@@ -1,0 +1,175 @@
+package scenario
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/keyward/keyward/client"
+	"github.com/keyward/keyward/internal/agentpool"
+	"github.com/keyward/keyward/internal/apptest"
+	"github.com/keyward/keyward/internal/config"
+	"github.com/keyward/keyward/internal/sim"
+	"github.com/keyward/keyward/internal/store/storetest"
+)
+
+// deliveries records, from the agents' side, every instruction handed out and which server
+// handed it out.
+type deliveries struct {
+	mu       sync.Mutex
+	byID     map[string]int      // instruction id → times received
+	byAgent  map[string][]string // agent name → instruction ids, in order
+	byServer map[int]int
+}
+
+func (d *deliveries) add(agent string, server int, in client.Instruction) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.byID[in.ID]++
+	d.byAgent[agent] = append(d.byAgent[agent], fmt.Sprintf("%s#%d", in.ID, in.Attempt))
+	d.byServer[server]++
+}
+
+// spreadAPI speaks the agent protocol with one credential to several servers in turn, as
+// agents behind a load balancer do, and records the instructions it receives.
+type spreadAPI struct {
+	name string
+	apis []*client.Agent
+	next atomic.Uint64
+	log  *deliveries
+}
+
+func (s *spreadAPI) pick() (int, *client.Agent) {
+	i := int(s.next.Add(1) % uint64(len(s.apis)))
+	return i, s.apis[i]
+}
+
+func (s *spreadAPI) Heartbeat(ctx context.Context, req client.HeartbeatRequest) (*client.HeartbeatResponse, error) {
+	i, api := s.pick()
+	res, err := api.Heartbeat(ctx, req)
+	if err == nil && res.Instruction != nil {
+		s.log.add(s.name, i, *res.Instruction)
+	}
+	return res, err
+}
+
+func (s *spreadAPI) ReportProgress(ctx context.Context, id string, p client.Progress) error {
+	_, api := s.pick()
+	return api.ReportProgress(ctx, id, p)
+}
+
+// TestThreeServersShareOneDatabase runs 200 simulated agents in 10 pools against three keyward
+// processes sharing one PostgreSQL schema, with an on-demand job in each pool. Every agent must
+// end on the target version with exactly one instruction handed out for its one attempt.
+func TestThreeServersShareOneDatabase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real-time fleet test")
+	}
+	const pools, perPool = 10, 20
+	url := storetest.PostgresURL(t)
+	servers := make([]*apptest.Server, 3)
+	for i := range servers {
+		servers[i] = apptest.Start(t, apptest.Options{DatabaseURL: url, Configure: func(c *config.Config) {
+			c.TickInterval = 20 * time.Millisecond
+			c.UpdateTimeout = time.Minute
+		}})
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	log := &deliveries{byID: map[string]int{}, byAgent: map[string][]string{}, byServer: map[int]int{}}
+	stats := sim.NewStats()
+	behaviour := sim.Behaviour{Heartbeat: 250 * time.Millisecond, StartJitter: 250 * time.Millisecond,
+		UpdateDuration: 20 * time.Millisecond, ReconnectDelay: 10 * time.Millisecond}
+
+	var fleet []*sim.Agent
+	poolIDs := make([]string, pools)
+	jobIDs := make([]string, pools)
+	for p := range pools {
+		e := &env{t: t, ctx: context.Background(), s: servers[p%len(servers)]}
+		poolID, agents := e.pool(fmt.Sprintf("site-%02d", p), perPool)
+		poolIDs[p] = poolID
+		jobIDs[p] = e.createJob(poolID, nil, agents...).ID
+		for i, a := range agents {
+			api := &spreadAPI{name: a.name, log: log}
+			for _, s := range servers {
+				api.apis = append(api.apis, client.NewAgent(s.URL, a.cred, client.WithHTTPClient(hc)))
+			}
+			spec := sim.AgentSpec{Name: a.name, Version: oldVersion, API: api}
+			fleet = append(fleet, sim.NewAgent(spec, behaviour, uint64(p*perPool+i+1), stats))
+		}
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, a := range fleet {
+		wg.Go(func() { a.Run(ctx) })
+	}
+	st := servers[0].App.Store()
+	done := func() bool {
+		for p, poolID := range poolIDs {
+			j, err := st.GetJob(ctx, poolID, jobIDs[p])
+			if err != nil || j.Status != agentpool.StatusSuccess {
+				return false
+			}
+		}
+		return true
+	}
+	for !done() && ctx.Err() == nil {
+		time.Sleep(100 * time.Millisecond)
+	}
+	finished := ctx.Err() == nil
+	cancel()
+	wg.Wait()
+	snap := stats.Snapshot()
+	t.Logf("fleet: %s; instructions by server %v", snap.Line(), log.byServer)
+	if !finished {
+		t.Fatalf("not every job ended in Success within the time limit: %s", snap.Summary(0, 0))
+	}
+
+	bg := context.Background()
+	for p, poolID := range poolIDs {
+		j, err := st.GetJob(bg, poolID, jobIDs[p])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ja := range j.Agents {
+			if ja.Status != agentpool.StatusSuccess || ja.Attempt != 1 || !ja.Delivered {
+				t.Errorf("job %s agent %s: %s, attempt %d, delivered %v", j.ID, ja.AgentID, ja.Status, ja.Attempt, ja.Delivered)
+			}
+		}
+		agents, err := st.ListAgents(bg, []string{poolID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range agents {
+			if a.Version != newVersion {
+				t.Errorf("agent %s runs %s, want %s", a.Name, a.Version, newVersion)
+			}
+		}
+	}
+	if len(log.byAgent) != pools*perPool || len(log.byID) != pools*perPool {
+		t.Errorf("%d agents received %d distinct instructions, want %d each", len(log.byAgent), len(log.byID), pools*perPool)
+	}
+	for name, got := range log.byAgent {
+		if len(got) != 1 {
+			t.Errorf("%s received %v, want exactly one instruction", name, got)
+		}
+	}
+	for id, n := range log.byID {
+		if n != 1 {
+			t.Errorf("instruction %s handed out %d times", id, n)
+		}
+	}
+	if len(log.byServer) < 2 {
+		t.Errorf("instructions came from servers %v; the agents talked to all three", log.byServer)
+	}
+	if snap.UpdatesFailed+snap.UpdatesAbandoned+snap.HeartbeatErrors > 0 {
+		t.Errorf("fleet errors: %s", snap.Summary(0, 0))
+	}
+}
