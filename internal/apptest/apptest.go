@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,6 +95,15 @@ func Start(t testing.TB, o Options) *Server {
 		a.Close()
 	})
 	s := &Server{URL: "http://" + ln.Addr().String(), Addr: ln.Addr().String(), DatabaseURL: cfg.DatabaseURL, App: a, Config: cfg}
+	s.HTTP = &http.Client{Timeout: 30 * time.Second, Transport: Validating(t, http.DefaultTransport)}
+	s.Client = client.New(s.URL, client.WithToken(AdminToken), client.WithHTTPClient(s.HTTP))
+	return s
+}
+
+// Remote describes a keyward already running at url (for example in a child process), with the
+// same validating clients Start gives. App is nil.
+func Remote(t testing.TB, url string) *Server {
+	s := &Server{URL: url, Addr: strings.TrimPrefix(url, "http://")}
 	s.HTTP = &http.Client{Timeout: 30 * time.Second, Transport: Validating(t, http.DefaultTransport)}
 	s.Client = client.New(s.URL, client.WithToken(AdminToken), client.WithHTTPClient(s.HTTP))
 	return s

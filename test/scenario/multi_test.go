@@ -12,8 +12,8 @@ import (
 	"github.com/keyward/keyward/client"
 	"github.com/keyward/keyward/internal/agentpool"
 	"github.com/keyward/keyward/internal/apptest"
-	"github.com/keyward/keyward/internal/config"
 	"github.com/keyward/keyward/internal/sim"
+	"github.com/keyward/keyward/internal/store/postgres"
 	"github.com/keyward/keyward/internal/store/storetest"
 )
 
@@ -63,7 +63,7 @@ func (s *spreadAPI) ReportProgress(ctx context.Context, id string, p client.Prog
 }
 
 // TestThreeServersShareOneDatabase runs 200 simulated agents in 10 pools against three keyward
-// processes sharing one PostgreSQL schema, with an on-demand job in each pool. Every agent must
+// processes (child processes of the test, each a whole server) sharing one PostgreSQL schema, with an on-demand job in each pool. Every agent must
 // end on the target version with exactly one instruction handed out for its one attempt.
 func TestThreeServersShareOneDatabase(t *testing.T) {
 	if testing.Short() {
@@ -73,11 +73,14 @@ func TestThreeServersShareOneDatabase(t *testing.T) {
 	url := storetest.PostgresURL(t)
 	servers := make([]*apptest.Server, 3)
 	for i := range servers {
-		servers[i] = apptest.Start(t, apptest.Options{DatabaseURL: url, Configure: func(c *config.Config) {
-			c.TickInterval = 20 * time.Millisecond
-			c.UpdateTimeout = time.Minute
-		}})
+		p := startProcess(t, url, "KEYWARD_VIRTUAL_CLOCK=false", "KEYWARD_TICK_INTERVAL=20ms", "KEYWARD_UPDATE_TIMEOUT=1m")
+		servers[i] = apptest.Remote(t, p.URL)
 	}
+	st, err := postgres.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 64
 	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
@@ -110,7 +113,6 @@ func TestThreeServersShareOneDatabase(t *testing.T) {
 	for _, a := range fleet {
 		wg.Go(func() { a.Run(ctx) })
 	}
-	st := servers[0].App.Store()
 	done := func() bool {
 		for p, poolID := range poolIDs {
 			j, err := st.GetJob(ctx, poolID, jobIDs[p])

@@ -69,9 +69,10 @@ type process struct {
 	cmd *exec.Cmd
 }
 
-// startProcess runs a server with a virtual clock on databaseURL ("" for an SQLite file) that
-// ticks only when its clock is moved, and stops it when the benchmark ends.
-func startProcess(tb testing.TB, databaseURL string) *process {
+// startProcess runs a server in a child process on databaseURL ("" for an SQLite file) and stops
+// it when the test ends. By default it has a virtual clock and ticks only when its clock is
+// moved; env entries (KEY=value) override any setting.
+func startProcess(tb testing.TB, databaseURL string, env ...string) *process {
 	tb.Helper()
 	dir := tb.TempDir()
 	if databaseURL == "" {
@@ -83,6 +84,7 @@ func startProcess(tb testing.TB, databaseURL string) *process {
 		"KEYWARD_ADMIN_TOKEN="+apptest.AdminToken, "KEYWARD_SECRET_KEY=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
 		"KEYWARD_VIRTUAL_CLOCK=true", "KEYWARD_TICK_INTERVAL=1h", "KEYWARD_UPDATE_TIMEOUT=30m",
 		"KEYWARD_RATE_LIMIT=100000000", "KEYWARD_LOG_LEVEL=warn")
+	cmd.Env = append(cmd.Env, env...) // later entries win
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {

@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -29,6 +30,10 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// StatusClientClosed is logged for requests whose client went away before the answer (as nginx
+// does); the client never sees it.
+const StatusClientClosed = 499
 
 // Okta error codes keyward uses.
 const (
@@ -94,6 +99,9 @@ func As(err error) *Error {
 		return fromFault(f)
 	}
 	switch {
+	case errors.Is(err, context.Canceled):
+		// The client went away; nobody reads the answer, and it is not the server's failure.
+		return &Error{Status: StatusClientClosed, Code: CodeInternal, Summary: "Client closed request", Err: err}
 	case errors.Is(err, store.ErrNotFound):
 		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Summary: "Not found: Resource not found", Err: err}
 	case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrStale):

@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -148,5 +149,12 @@ func TestWriteErrorOutsideARequestInfo(t *testing.T) {
 	WriteError(w, httptest.NewRequest("GET", "/api/v1/x", nil), InvalidToken())
 	if w.Code != 401 || !strings.Contains(w.Body.String(), `"errorId":""`) {
 		t.Errorf("%d %s", w.Code, w.Body)
+	}
+}
+
+func TestCancelledRequestIsNotAServerError(t *testing.T) {
+	e := As(fmt.Errorf("sqlstore: commit: %w", context.Canceled))
+	if e.Status != StatusClientClosed || e.Status >= 500 {
+		t.Fatalf("got %d, want %d", e.Status, StatusClientClosed)
 	}
 }

@@ -10,11 +10,15 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store {
-		s, err := postgres.Open(context.Background(), storetest.PostgresURL(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
+	storetest.Run(t, storetest.Backend{
+		New: func(t *testing.T) string { return storetest.PostgresURL(t) },
+		Open: func(t *testing.T, url string) store.Store {
+			s, err := postgres.Open(context.Background(), url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		},
+		Persistent: true,
 	})
 }

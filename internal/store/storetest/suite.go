@@ -9,11 +9,18 @@ import (
 	"github.com/keyward/keyward/internal/store"
 )
 
-// Open returns a new, empty, migrated store; the suite closes it.
-type Open func(t *testing.T) store.Store
+// Backend makes databases of one kind and opens stores on them.
+type Backend struct {
+	// New returns the address of a new, empty database.
+	New func(t *testing.T) string
+	// Open opens the database at addr and applies the migrations; the suite closes the store.
+	Open func(t *testing.T, addr string) store.Store
+	// Persistent says a database outlives the stores opened on it (not so in-memory SQLite).
+	Persistent bool
+}
 
-// Run runs the whole conformance suite against the backend that open creates.
-func Run(t *testing.T, open Open) {
+// Run runs the whole conformance suite against a backend.
+func Run(t *testing.T, b Backend) {
 	tests := []struct {
 		name string
 		fn   func(t *testing.T, s store.Store)
@@ -36,10 +43,33 @@ func Run(t *testing.T, open Open) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s := open(t)
+			s := b.Open(t, b.New(t))
 			t.Cleanup(func() { s.Close() })
 			tc.fn(t, s)
 		})
+	}
+	t.Run("ReopenKeepsData", func(t *testing.T) {
+		if !b.Persistent {
+			t.Skip("the database ends with its store")
+		}
+		testReopen(t, b)
+	})
+}
+
+// testReopen stores something, closes the store, opens the same database again (migrations must
+// not be applied twice) and finds it.
+func testReopen(t *testing.T, b Backend) {
+	ctx := context.Background()
+	addr := b.New(t)
+	s := b.Open(t, addr)
+	seedOrg(t, s, "org1")
+	must(t, s.Close())
+	s = b.Open(t, addr)
+	defer s.Close()
+	o, err := s.GetOrg(ctx, "org1")
+	must(t, err)
+	if o.Name != "org1" {
+		t.Fatalf("after reopening: %+v", o)
 	}
 }
 
