@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -12,6 +13,9 @@ import (
 	"github.com/keyward/keyward/internal/schedule"
 	"github.com/keyward/keyward/internal/store"
 )
+
+// MaxJobAgents bounds one job's agents list, so that one request's work stays bounded.
+const MaxJobAgents = 1000
 
 // JobInput is the editable part of an AgentPoolUpdate. A nil Schedule makes an on-demand job.
 type JobInput struct {
@@ -39,6 +43,9 @@ func (s *Service) getJob(ctx context.Context, q store.Queries, orgID, poolID, jo
 	p, err := s.Pool(ctx, q, orgID, poolID)
 	if err != nil {
 		return p, store.Job{}, err
+	}
+	if !storable(jobID) {
+		return p, store.Job{}, fault.Missing(jobID, "AgentPoolUpdate")
 	}
 	j, err := q.GetJob(ctx, p.ID, jobID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -166,18 +173,33 @@ func (s *Service) DeleteJob(ctx context.Context, orgID, poolID, jobID string) er
 			return err
 		}
 		cleared := Clone(j)
-		cleared.Agents = clearedAgents(j.Agents)
+		cleared.Agents, err = clearedAgents(ctx, q, j.Agents)
+		if err != nil {
+			return err
+		}
 		return MirrorAgents(ctx, q, j, cleared)
 	})
 }
 
-func clearedAgents(in []store.JobAgent) []store.JobAgent {
+// clearedAgents is what a deleted job's agents show next: the progress of the remaining job that
+// touched each last, or nothing when no other job did.
+func clearedAgents(ctx context.Context, q store.Queries, in []store.JobAgent) ([]store.JobAgent, error) {
 	out := make([]store.JobAgent, len(in))
 	for i, a := range in {
 		a.Status, a.Message = "", ""
+		rows, err := q.ListJobAgentsByAgent(ctx, a.AgentID)
+		if err != nil {
+			return nil, err
+		}
+		var last time.Time
+		for _, r := range rows {
+			if r.JobID != a.JobID && !r.ChangedAt.Before(last) {
+				a.Status, a.Message, last = r.Status, r.Message, r.ChangedAt
+			}
+		}
 		out[i] = a
 	}
-	return out
+	return out, nil
 }
 
 // apply validates in against the pool and writes it into j, queueing every agent again.
@@ -220,6 +242,16 @@ func checkInput(in JobInput, p store.Pool, now time.Time) []string {
 	if strings.TrimSpace(in.Name) == "" {
 		causes = append(causes, "name: is required")
 	}
+	if !storable(in.Name) {
+		causes = append(causes, "name: must not contain NUL characters")
+	}
+	if !storable(in.Reason) {
+		causes = append(causes, "reason: must not contain NUL characters")
+	}
+	// Clients (Okta's SDKs among them) read sortOrder as a 32-bit integer.
+	if in.SortOrder < math.MinInt32 || in.SortOrder > math.MaxInt32 {
+		causes = append(causes, "sortOrder: must be a 32-bit integer")
+	}
 	switch {
 	case in.AgentType == "":
 		causes = append(causes, "agentType: is required")
@@ -246,6 +278,9 @@ func checkInput(in JobInput, p store.Pool, now time.Time) []string {
 func (s *Service) checkAgents(ctx context.Context, q store.Queries, p store.Pool, jobID string, in JobInput) ([]store.Agent, []string, error) {
 	if len(in.AgentIDs) == 0 {
 		return nil, []string{"agents: at least one agent is required"}, nil
+	}
+	if len(in.AgentIDs) > MaxJobAgents {
+		return nil, []string{"agents: at most " + itoa(MaxJobAgents) + " agents per update"}, nil
 	}
 	all, err := q.ListAgents(ctx, []string{p.ID})
 	if err != nil {

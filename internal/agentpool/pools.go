@@ -42,8 +42,8 @@ func decodeCursor(s string) (cursor, error) {
 	if err != nil || len(c) == 0 {
 		return nil, fault.Invalidf("after", "after: not a cursor from a Link header")
 	}
-	for t := range c {
-		if !ValidAgentType(t) {
+	for t, id := range c {
+		if !ValidAgentType(t) || !storable(id) {
 			return nil, fault.Invalidf("after", "after: not a cursor from a Link header")
 		}
 	}

@@ -20,6 +20,9 @@ type Service struct {
 
 // Pool returns a pool of the org, or a NotFound fault naming it.
 func (s *Service) Pool(ctx context.Context, q store.Queries, orgID, poolID string) (store.Pool, error) {
+	if !storable(poolID) {
+		return store.Pool{}, fault.Missing(poolID, "AgentPool")
+	}
 	p, err := q.GetPool(ctx, orgID, poolID)
 	if errors.Is(err, store.ErrNotFound) {
 		return p, fault.Missing(poolID, "AgentPool")
@@ -33,6 +36,9 @@ func (s *Service) CreatePool(ctx context.Context, orgID, name, agentType string)
 	name = strings.TrimSpace(name)
 	if name == "" {
 		causes = append(causes, "name: must not be empty")
+	}
+	if !storable(name) {
+		causes = append(causes, "name: must not contain NUL characters")
 	}
 	if !ValidAgentType(agentType) {
 		causes = append(causes, "type: must be one of "+strings.Join(AgentTypes, ", "))
@@ -58,6 +64,9 @@ func (s *Service) CreateAgent(ctx context.Context, orgID, poolID, name, version 
 	name = strings.TrimSpace(name)
 	if name == "" {
 		causes = append(causes, "name: must not be empty")
+	}
+	if !storable(name) {
+		causes = append(causes, "name: must not contain NUL characters")
 	}
 	if !validVersion(version) {
 		causes = append(causes, "version: must be a dotted version such as 3.20.0")

@@ -19,6 +19,9 @@ func (s *Service) CreateAPIToken(ctx context.Context, orgID, name string, admin 
 	if strings.TrimSpace(name) == "" {
 		return store.APIToken{}, "", fault.Invalidf("ApiToken", "name: must not be empty")
 	}
+	if strings.ContainsRune(name, 0) {
+		return store.APIToken{}, "", fault.Invalidf("ApiToken", "name: must not contain NUL characters")
+	}
 	secret := "00" + ids.Secret()
 	t := store.APIToken{ID: ids.New(ids.Token), OrgID: orgID, Name: name, Hash: ids.Hash(secret), Admin: admin, CreatedAt: now}
 	return t, secret, s.Store.CreateAPIToken(ctx, t)
@@ -30,6 +33,9 @@ func (s *Service) CreateServiceApp(ctx context.Context, orgID, name string, scop
 	var causes []string
 	if strings.TrimSpace(name) == "" {
 		causes = append(causes, "name: must not be empty")
+	}
+	if strings.ContainsRune(name, 0) {
+		causes = append(causes, "name: must not contain NUL characters")
 	}
 	if len(scopes) == 0 {
 		causes = append(causes, "scopes: at least one scope is required")

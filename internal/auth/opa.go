@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"crypto/subtle"
+	"strings"
 	"time"
 
 	"github.com/keyward/keyward/internal/ids"
@@ -19,6 +20,9 @@ type ServiceToken struct {
 // IssueServiceToken exchanges a service user's API key for a bearer token valid for ttl, for the
 // named team only.
 func (s *Service) IssueServiceToken(ctx context.Context, teamName, keyID, keySecret string, now time.Time, ttl time.Duration) (ServiceToken, error) {
+	if strings.ContainsRune(teamName+keyID, 0) {
+		return ServiceToken{}, ErrInvalid // no team or key can be named so (PostgreSQL refuses NUL)
+	}
 	team, err := s.Store.GetTeamByName(ctx, teamName)
 	if err != nil {
 		return ServiceToken{}, lookupErr(err)

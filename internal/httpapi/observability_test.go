@@ -54,6 +54,9 @@ func TestHealthAndReadiness(t *testing.T) {
 		if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != status {
 			t.Fatalf("%s: %d %s", path, w.Code, w.Body)
 		}
+		if len(got) != len(want) {
+			t.Errorf("%s: body %v, want exactly %v (no driver error text)", path, got, want)
+		}
 		for k, v := range want {
 			if got[k] != v {
 				t.Errorf("%s: %s = %q, want %q", path, k, got[k], v)

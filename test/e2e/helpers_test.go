@@ -100,6 +100,12 @@ type update struct {
 // returns the status and body.
 func call(t testing.TB, s *apptest.Server, method, path string, body any) (int, []byte) {
 	t.Helper()
+	return callAs(t, s, apptest.AdminToken, method, path, body)
+}
+
+// callAs is call with another SSWS token.
+func callAs(t testing.TB, s *apptest.Server, token, method, path string, body any) (int, []byte) {
+	t.Helper()
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -112,7 +118,7 @@ func call(t testing.TB, s *apptest.Server, method, path string, body any) (int, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "SSWS "+apptest.AdminToken)
+	req.Header.Set("Authorization", "SSWS "+token)
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")

@@ -65,7 +65,14 @@ func (h *Handlers) createAgent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	wire.JSON(w, http.StatusCreated, h.presenter().Agent(a, "", ""))
+	p := h.presenter()
+	cat, err := agentpool.LoadCatalog(r.Context(), h.Pools.Store, a.Type)
+	if err != nil {
+		return err
+	}
+	ga, _ := cat.Latest("GA", p.Now)
+	p.LatestGA = map[string]string{a.Type: ga.Version}
+	wire.JSON(w, http.StatusCreated, p.Agent(a, "", ""))
 	return nil
 }
 
