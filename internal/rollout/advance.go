@@ -52,6 +52,10 @@ func (e *Engine) jump(ctx context.Context, v *clock.Virtual, target time.Time) e
 	// Work already overdue happens before the clock moves.
 	next, ok := e.tickLogged(ctx)
 	for range maxJumpSteps {
+		// Once ctx has ended a tick reads no jobs and so finds nothing due: moving on would skip work.
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if !ok || next.After(target) {
 			if err := v.Set(target); err != nil {
 				return err

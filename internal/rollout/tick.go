@@ -79,18 +79,21 @@ func (n *nextDue) add(t time.Time) {
 }
 
 // candidates are the jobs that may have due work: those waiting for or running in a window,
-// paused ones, and stopped ones whose last agent is still updating (it may time out).
+// paused ones, and stopped or failed ones whose last agent is still updating (it may time out).
+// A run fails with an agent in flight when continueOnError is turned off while one is.
 func (e *Engine) candidates(ctx context.Context) ([]store.Job, error) {
-	active, err := e.store.ListJobsByStatus(ctx, agentpool.StatusScheduled, agentpool.StatusInProgress, agentpool.StatusPaused)
+	jobs, err := e.store.ListJobsByStatus(ctx, agentpool.StatusScheduled, agentpool.StatusInProgress, agentpool.StatusPaused)
 	if err != nil {
 		return nil, err
 	}
-	stopped, err := e.store.ListJobsWithAgentStatus(ctx, agentpool.StatusCancelled,
-		agentpool.StatusInProgress, agentpool.StatusPendingCompletion)
-	if err != nil {
-		return nil, err
+	for _, status := range []string{agentpool.StatusCancelled, agentpool.StatusFailed} {
+		ended, err := e.store.ListJobsWithAgentStatus(ctx, status, agentpool.StatusInProgress, agentpool.StatusPendingCompletion)
+		if err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, ended...)
 	}
-	return append(active, stopped...), nil
+	return jobs, nil
 }
 
 // advanceJob reads a job afresh and applies what is due, in one transaction. It returns the

@@ -40,13 +40,6 @@ func migrate(ctx context.Context, db *sql.DB, d *Dialect) error {
 		if err != nil {
 			return fmt.Errorf("migrate: %s: name must start with a number", name)
 		}
-		var done int
-		if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, version).Scan(&done); err != nil {
-			return fmt.Errorf("migrate: %w", err)
-		}
-		if done > 0 {
-			continue
-		}
 		body, err := fs.ReadFile(d.Migrations, name)
 		if err != nil {
 			return err
@@ -58,12 +51,22 @@ func migrate(ctx context.Context, db *sql.DB, d *Dialect) error {
 	return nil
 }
 
+// apply runs one migration unless it was applied already. The check is inside the migration's
+// transaction, so two processes migrating one SQLite file (whose write transactions begin
+// IMMEDIATE) cannot both apply it; PostgreSQL is serialised by the advisory lock as well.
 func apply(ctx context.Context, conn *sql.Conn, version int, body string) error {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after commit
+	var done int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, version).Scan(&done); err != nil {
+		return err
+	}
+	if done > 0 {
+		return nil
+	}
 	for _, stmt := range strings.Split(body, ";") {
 		if strings.TrimSpace(stmt) == "" {
 			continue
