@@ -50,33 +50,42 @@ func (e *Engine) jump(ctx context.Context, v *clock.Virtual, target time.Time) e
 		return clock.ErrBackwards
 	}
 	// Work already overdue happens before the clock moves.
-	next, ok := e.tickLogged(ctx)
+	next, ok, err := e.tickLogged(ctx)
 	for range maxJumpSteps {
-		// Once ctx has ended a tick reads no jobs and so finds nothing due: moving on would skip work.
-		if err := ctx.Err(); err != nil {
+		// A tick that could not read the jobs (ctx ended, database gone) found nothing due only
+		// because it saw nothing: moving on would skip work, so the clock stays where it is.
+		if err != nil {
 			return err
 		}
 		if !ok || next.After(target) {
 			if err := v.Set(target); err != nil {
 				return err
 			}
-			e.tickLogged(ctx)
-			return nil
+			_, _, err = e.tickLogged(ctx)
+			return err
 		}
 		if err := v.Set(next); err != nil {
 			return err
 		}
-		next, ok = e.tickLogged(ctx)
+		next, ok, err = e.tickLogged(ctx)
 	}
 	return fmt.Errorf("rollout: more than %d due moments before %s", maxJumpSteps, target.Format(time.RFC3339))
 }
 
 // tickLogged ticks and logs a failure: one job that cannot advance must not stop the clock for
-// every other one. It returns the next due moment the tick found.
-func (e *Engine) tickLogged(ctx context.Context) (time.Time, bool) {
+// every other one. It returns the next due moment the tick found, and an error only when the tick
+// could not read the jobs at all.
+func (e *Engine) tickLogged(ctx context.Context) (time.Time, bool, error) {
 	next, ok, err := e.tick(ctx)
-	if err != nil {
-		e.log.WarnContext(ctx, "rollout tick failed", "error", err)
+	if err == nil {
+		return next, ok, nil
 	}
-	return next, ok
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return next, ok, ctxErr
+	}
+	if errors.Is(err, errScan) {
+		return next, ok, err
+	}
+	e.log.WarnContext(ctx, "rollout tick failed", "error", err)
+	return next, ok, nil
 }

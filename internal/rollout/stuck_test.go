@@ -62,3 +62,17 @@ func TestAdvanceStopsWhenItsContextEnds(t *testing.T) {
 		t.Fatalf("first agent %s at %s, want it timed out in the window", got.Agents[0].Status, got.Agents[0].ChangedAt)
 	}
 }
+
+// TestAdvanceStopsWhenTheJobsCannotBeRead: a jump that cannot see the jobs must not move the clock
+// past work it cannot see.
+func TestAdvanceStopsWhenTheJobsCannotBeRead(t *testing.T) {
+	f := newFixture(t, 1)
+	start := f.clock.Now()
+	f.store.Close()
+	if err := f.eng.Advance(f.ctx, start.Add(24*time.Hour)); err == nil {
+		t.Fatal("Advance over a closed store succeeded")
+	}
+	if !f.clock.Now().Equal(start) {
+		t.Fatalf("clock moved to %s though no job could be read", f.clock.Now())
+	}
+}

@@ -21,6 +21,9 @@ func (e *Engine) Tick(ctx context.Context) error {
 	return err
 }
 
+// errScan marks a tick that could not read the jobs at all, and so knows nothing of what is due.
+var errScan = errors.New("rollout: reading the jobs")
+
 type dueJob struct {
 	at  time.Time
 	job store.Job
@@ -32,7 +35,7 @@ func (e *Engine) tick(ctx context.Context) (time.Time, bool, error) {
 	now := e.clock.Now()
 	jobs, err := e.candidates(ctx)
 	if err != nil {
-		return time.Time{}, false, err
+		return time.Time{}, false, fmt.Errorf("%w: %w", errScan, err)
 	}
 	var errs []error
 	var due []dueJob
