@@ -32,14 +32,7 @@ func (s *Service) Pool(ctx context.Context, q store.Queries, orgID, poolID strin
 
 // CreatePool creates a pool (the admin API's stand-in for installing a first agent).
 func (s *Service) CreatePool(ctx context.Context, orgID, name, agentType string) (store.Pool, error) {
-	var causes []string
-	name = strings.TrimSpace(name)
-	if name == "" {
-		causes = append(causes, "name: must not be empty")
-	}
-	if !storable(name) {
-		causes = append(causes, "name: must not contain NUL characters")
-	}
+	name, causes := checkName(name)
 	if !ValidAgentType(agentType) {
 		causes = append(causes, "type: must be one of "+strings.Join(AgentTypes, ", "))
 	}
@@ -60,14 +53,7 @@ func (s *Service) CreateAgent(ctx context.Context, orgID, poolID, name, version 
 	if err != nil {
 		return store.Agent{}, err
 	}
-	var causes []string
-	name = strings.TrimSpace(name)
-	if name == "" {
-		causes = append(causes, "name: must not be empty")
-	}
-	if !storable(name) {
-		causes = append(causes, "name: must not contain NUL characters")
-	}
+	name, causes := checkName(name)
 	if !validVersion(version) {
 		causes = append(causes, "version: must be a dotted version such as 3.20.0")
 	}
@@ -106,4 +92,17 @@ func validVersion(v string) bool {
 		}
 	}
 	return true
+}
+
+// checkName trims a pool or agent name and says what is wrong with it.
+func checkName(name string) (string, []string) {
+	name = strings.TrimSpace(name)
+	var causes []string
+	if name == "" {
+		causes = append(causes, "name: must not be empty")
+	}
+	if !storable(name) {
+		causes = append(causes, "name: must not contain NUL characters")
+	}
+	return name, causes
 }
