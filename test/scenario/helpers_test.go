@@ -260,3 +260,17 @@ func nobodyGets(t *testing.T, agents ...*agent) {
 		}
 	}
 }
+
+// startOnDemand creates a pool of n agents and an on-demand job over them in pool order, lets the
+// engine start the first agent, and returns the first agent's instruction from its heartbeat.
+func (e *env) startOnDemand(n int) (string, []*agent, update, *client.Instruction) {
+	e.t.Helper()
+	poolID, a := e.pool("dc", n)
+	j := e.createJob(poolID, nil, a...)
+	e.advance(time.Second)
+	in := a[0].heartbeat()
+	if in == nil {
+		e.t.Fatal("no instruction for the first agent")
+	}
+	return poolID, a, j, in
+}

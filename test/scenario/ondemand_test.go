@@ -76,13 +76,7 @@ func TestOnDemandUpdatesAgentsOneAtATimeInListOrder(t *testing.T) {
 func TestPauseAndResume(t *testing.T) {
 	backends(t, func(t *testing.T, pg bool) {
 		e := newEnv(t, pg)
-		poolID, a := e.pool("dc", 3)
-		j := e.createJob(poolID, nil, a...)
-		e.advance(time.Second)
-		in := a[0].heartbeat()
-		if in == nil {
-			t.Fatal("no instruction for the first agent")
-		}
+		poolID, a, j, in := e.startOnDemand(3)
 		e.act(poolID, j.ID, "pause")
 		a[0].update(in) // the agent already updating finishes
 		e.expect(poolID, j.ID, paused, success, sched, sched)
@@ -108,10 +102,7 @@ func TestPauseAndResume(t *testing.T) {
 func TestStop(t *testing.T) {
 	backends(t, func(t *testing.T, pg bool) {
 		e := newEnv(t, pg)
-		poolID, a := e.pool("dc", 3)
-		j := e.createJob(poolID, nil, a...)
-		e.advance(time.Second)
-		in := a[0].heartbeat()
+		poolID, a, j, in := e.startOnDemand(3)
 		if u := e.act(poolID, j.ID, "stop"); u.Status != cancel {
 			t.Fatalf("stopped job %s", u.Status)
 		}
@@ -168,10 +159,7 @@ func TestFailingAgent(t *testing.T) {
 func TestRetryFailedJob(t *testing.T) {
 	backends(t, func(t *testing.T, pg bool) {
 		e := newEnv(t, pg)
-		poolID, a := e.pool("dc", 2)
-		j := e.createJob(poolID, nil, a...)
-		e.advance(time.Second)
-		first := a[0].heartbeat()
+		poolID, a, j, first := e.startOnDemand(2)
 		if err := a[0].report(first, client.ProgressFailed, "disk full"); err != nil {
 			t.Fatal(err)
 		}
@@ -198,10 +186,7 @@ func TestRetryFailedJob(t *testing.T) {
 func TestAgentThatNeverReconnectsTimesOut(t *testing.T) {
 	backends(t, func(t *testing.T, pg bool) {
 		e := newEnv(t, pg)
-		poolID, a := e.pool("dc", 2)
-		j := e.createJob(poolID, nil, a...)
-		e.advance(time.Second)
-		in := a[0].heartbeat()
+		poolID, a, j, in := e.startOnDemand(2)
 		for _, st := range []string{client.ProgressStarted, client.ProgressInstalled} {
 			if err := a[0].report(in, st, ""); err != nil {
 				t.Fatal(err)
