@@ -54,12 +54,21 @@ func (l *RateLimiter) Take(w http.ResponseWriter, key string) error {
 	h := w.Header()
 	h.Set("X-Rate-Limit-Limit", strconv.Itoa(l.limit))
 	h.Set("X-Rate-Limit-Remaining", strconv.Itoa(remaining))
-	h.Set("X-Rate-Limit-Reset", strconv.FormatInt(reset.Unix(), 10))
+	h.Set("X-Rate-Limit-Reset", strconv.FormatInt(ceilUnix(reset), 10))
 	if allowed {
 		return nil
 	}
 	return &wire.Error{Status: http.StatusTooManyRequests, Code: wire.CodeRateLimit,
 		Summary: "API call exceeded rate limit due to too many requests."}
+}
+
+// ceilUnix is t in whole Unix seconds, rounded up: a client that waits until the advertised second
+// must find its window over.
+func ceilUnix(t time.Time) int64 {
+	if t.Nanosecond() > 0 {
+		return t.Unix() + 1
+	}
+	return t.Unix()
 }
 
 // sweep drops finished windows so that the map stays bounded; the caller holds mu.
