@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-const binaryToken = "00binary-test-admin-token-0123"
+const binaryToken = "00binary-test-admin-token-0123-abcdefghijklmnopq"
 
 // server is a running keyward binary.
 type server struct {
