@@ -29,12 +29,27 @@ type server struct {
 // /healthz, failing if it takes two seconds or more.
 func startBinary(t *testing.T, bin, addr, dataDir string) *server {
 	t.Helper()
+	begun := time.Now()
+	s := launch(t, addr, bin, "serve", "--addr", addr, "--data-dir", dataDir)
+	for !s.healthy(addr) {
+		if time.Since(begun) >= 2*time.Second {
+			t.Fatalf("/healthz not answering 2s after start; stderr:\n%s", s.stderr.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Logf("/healthz answered %v after the process started", time.Since(begun).Round(time.Millisecond))
+	return s
+}
+
+// launch starts argv with the admin token set and no other KEYWARD_ variable, and kills it when
+// the test ends if it is still running.
+func launch(t *testing.T, addr string, argv ...string) *server {
+	t.Helper()
 	s := &server{done: make(chan error, 1)}
-	s.cmd = exec.Command(bin, "serve", "--addr", addr, "--data-dir", dataDir)
+	s.cmd = exec.Command(argv[0], argv[1:]...)
 	s.cmd.Dir = t.TempDir()
 	s.cmd.Env = append(withoutKeywardEnv(), "KEYWARD_ADMIN_TOKEN="+binaryToken)
 	s.cmd.Stdout, s.cmd.Stderr = &s.stdout, &s.stderr
-	begun := time.Now()
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -45,22 +60,18 @@ func startBinary(t *testing.T, bin, addr, dataDir string) *server {
 			<-s.done
 		}
 	})
-	client := &http.Client{Timeout: 500 * time.Millisecond}
-	for {
-		resp, err := client.Get("http://" + addr + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		if time.Since(begun) >= 2*time.Second {
-			t.Fatalf("/healthz not answering 2s after start (last error %v); stderr:\n%s", err, s.stderr.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	t.Logf("/healthz answered %v after the process started", time.Since(begun).Round(time.Millisecond))
 	return s
+}
+
+// healthy tells whether /healthz answers 200 on a new connection.
+func (s *server) healthy(addr string) bool {
+	client := &http.Client{Timeout: 500 * time.Millisecond, Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := client.Get("http://" + addr + "/healthz")
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
 }
 
 // stop sends SIGTERM and expects a clean exit.
@@ -77,6 +88,31 @@ func (s *server) stop(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("no exit 20s after SIGTERM")
 	}
+}
+
+// buildBinary builds keyward into a temporary directory.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command is needed to build keyward: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "keyward")
+	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// freeAddr is a loopback address with a port nothing listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }
 
 func withoutKeywardEnv() []string {
@@ -131,20 +167,7 @@ func TestBinaryStartsFastAndKeepsData(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("the go command is needed to build keyward: %v", err)
-	}
-	bin := filepath.Join(t.TempDir(), "keyward")
-	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	bin, addr := buildBinary(t), freeAddr(t)
 	dataDir := filepath.Join(t.TempDir(), "data") // does not exist yet
 
 	s := startBinary(t, bin, addr, dataDir)
