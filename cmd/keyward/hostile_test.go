@@ -302,7 +302,6 @@ func tail(s string) string {
 	return s
 }
 
-
 // withoutProbes drops the log lines of the test's own polling.
 func withoutProbes(s string) string {
 	var out []string
