@@ -37,6 +37,8 @@ type Queries interface {
 	Releases
 	Leases
 	Events
+	OPAPrincipals
+	OPAProjects
 }
 
 // Orgs are Okta organisations: the owners of pools, tokens and service apps.
