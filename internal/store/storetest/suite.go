@@ -40,6 +40,8 @@ func Run(t *testing.T, b Backend) {
 		{"Releases", testReleases},
 		{"Leases", testLeases},
 		{"Events", testEvents},
+		{"OPAUsers", testOPAUsers}, {"OPAGroups", testOPAGroups}, {"OPAKeysAndTokens", testOPAKeysAndTokens},
+		{"ResourceGroups", testResourceGroups}, {"Projects", testProjects},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
