@@ -17,9 +17,13 @@ const (
 	Invalid  Kind = iota + 1 // bad input or an illegal state transition (400)
 	NotFound                 // the resource does not exist for this caller (404)
 	Conflict                 // the request clashes with the current state (409)
-	Unauthorized             // no valid credential, or (OPA) no role for the operation (401)
-	Forbidden                // a valid caller may not do this (403)
-	PreconditionFailed       // a precondition of the request does not hold (412)
+)
+
+// Kinds added for the OPA API.
+const (
+	Unauthorized       Kind = Conflict + 1 + iota // no valid credential, or (OPA) no role for the operation (401)
+	Forbidden                                     // a valid caller may not do this (403)
+	PreconditionFailed                            // a precondition of the request does not hold (412)
 )
 
 // Error is a domain failure meant for the API caller.
