@@ -77,7 +77,9 @@ func TestProjectInputMerges(t *testing.T) {
 				p.CreateServerUsers, p.RequirePreauthForCreds, p.PersistentServerUserAccounts = false, false, ptr(false)
 			}},
 		{"numbers and enum", ProjectInput{NextUnixUID: ptr(100), NextUnixGID: ptr(65535), SSHCertificateType: ptr("CERT_TYPE_ED25519_01")},
-			func(p *store.Project) { p.NextUnixUID, p.NextUnixGID, p.SSHCertificateType = 100, 65535, "CERT_TYPE_ED25519_01" }},
+			func(p *store.Project) {
+				p.NextUnixUID, p.NextUnixGID, p.SSHCertificateType = 100, 65535, "CERT_TYPE_ED25519_01"
+			}},
 		{"rename", ProjectInput{Name: ptr("api")}, func(p *store.Project) { p.Name = "api" }},
 	}
 	for _, tc := range tests {
