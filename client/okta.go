@@ -87,7 +87,10 @@ func (c *Client) resolve(current, link string) (string, error) {
 // response's Link headers, or "" when there is none. It accepts several
 // header lines, several comma-separated links per line, and quoted or bare
 // rel values that may list several relations.
-func NextLink(h http.Header) string {
+func NextLink(h http.Header) string { return linkTarget(h, "next") }
+
+// linkTarget returns the target of the first link with relation rel.
+func linkTarget(h http.Header, rel string) string {
 	for _, v := range h.Values("Link") {
 		rest := v
 		for {
@@ -105,7 +108,7 @@ func NextLink(h http.Header) string {
 			if i := strings.IndexByte(rest, '<'); i >= 0 {
 				params = rest[:i]
 			}
-			if hasRel(params, "next") {
+			if hasRel(params, rel) {
 				return strings.TrimSpace(target)
 			}
 		}
