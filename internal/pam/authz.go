@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -63,6 +64,9 @@ func (s *Service) HasRole(ctx context.Context, p Principal, roles ...string) (bo
 // resource admin (any resource group of the team) or as a member of one of its owner groups.
 // A resource group of another team, or none, is never administrable.
 func (s *Service) CanAdminResourceGroup(ctx context.Context, p Principal, rgID string) (bool, error) {
+	if !storable(rgID) {
+		return false, fault.Missing(rgID, "ResourceGroup")
+	}
 	rg, err := s.Store.GetResourceGroup(ctx, p.TeamID, rgID)
 	if err != nil {
 		return false, missing(err, rgID, "ResourceGroup")

@@ -29,7 +29,7 @@ func newGroup(teamID, name string, roles []string, now time.Time) (store.OPAGrou
 
 // group returns a team's group by name as stored, without derived roles.
 func (s *Service) group(ctx context.Context, q store.Queries, teamID, name string) (store.OPAGroup, error) {
-	if checkText("group_name", name) != "" {
+	if !storable(name) {
 		return store.OPAGroup{}, fault.Missing(name, "Group")
 	}
 	g, err := q.GetOPAGroupByName(ctx, teamID, name)
@@ -52,6 +52,9 @@ func (s *Service) Group(ctx context.Context, teamID, name string) (store.OPAGrou
 
 // ListGroups pages a team's groups.
 func (s *Service) ListGroups(ctx context.Context, teamID string, p store.Page) ([]store.OPAGroup, error) {
+	if err := checkPage(p); err != nil {
+		return nil, err
+	}
 	groups, err := s.Store.ListOPAGroups(ctx, teamID, p)
 	if err != nil {
 		return nil, err
@@ -103,6 +106,9 @@ func (s *Service) membership(ctx context.Context, teamID, groupName, userName st
 		if err != nil {
 			return err
 		}
+		if !storable(userName) {
+			return fault.Missing(userName, "User")
+		}
 		u, err := q.GetOPAUserByName(ctx, teamID, userName)
 		if err != nil {
 			return missing(err, userName, "User")
@@ -113,6 +119,9 @@ func (s *Service) membership(ctx context.Context, teamID, groupName, userName st
 
 // Members pages the users of a group.
 func (s *Service) Members(ctx context.Context, teamID, groupName string, p store.Page) ([]store.OPAUser, error) {
+	if err := checkPage(p); err != nil {
+		return nil, err
+	}
 	g, err := s.group(ctx, s.Store, teamID, groupName)
 	if err != nil {
 		return nil, err

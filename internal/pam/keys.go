@@ -37,6 +37,9 @@ func newKey(teamID, userID, id, secret string, now time.Time) NewKey {
 
 // ListKeys pages a service user's keys by id.
 func (s *Service) ListKeys(ctx context.Context, teamID, userName string, p store.Page) ([]store.OPAKey, error) {
+	if err := checkPage(p); err != nil {
+		return nil, err
+	}
 	u, err := s.ServiceUser(ctx, teamID, userName)
 	if err != nil {
 		return nil, err
@@ -51,7 +54,7 @@ func (s *Service) DeleteKey(ctx context.Context, teamID, userName, keyID string)
 	if err != nil {
 		return err
 	}
-	if checkText("key_id", keyID) != "" {
+	if !storable(keyID) {
 		return fault.Missing(keyID, "ServiceUserKey")
 	}
 	err = s.Store.InTx(ctx, func(q store.Queries) error { return q.DeleteOPAKey(ctx, teamID, u.ID, keyID) })

@@ -22,6 +22,9 @@ func (s *Service) CreateProject(ctx context.Context, teamID, rgID string, in Pro
 	if cs := in.check(true); len(cs) > 0 {
 		return Project{}, fault.Invalidf("Project", cs...)
 	}
+	if !storable(rgID) {
+		return Project{}, fault.Missing(rgID, "ResourceGroup")
+	}
 	p := in.apply(newProject())
 	p.ID, p.TeamID, p.ResourceGroupID, p.CreatedAt = newID(), teamID, rgID, s.Clock.Now()
 	err := s.Store.InTx(ctx, func(q store.Queries) error {
@@ -35,7 +38,7 @@ func (s *Service) CreateProject(ctx context.Context, teamID, rgID string, in Pro
 
 // Project returns a project of a resource group of the team.
 func (s *Service) Project(ctx context.Context, teamID, rgID, id string) (Project, error) {
-	if checkText("resource_group_id", rgID) != "" || checkText("project_id", id) != "" {
+	if !storable(rgID) || !storable(id) {
 		return Project{}, fault.Missing(id, "Project")
 	}
 	p, err := s.Store.GetProject(ctx, teamID, rgID, id)
@@ -44,6 +47,9 @@ func (s *Service) Project(ctx context.Context, teamID, rgID, id string) (Project
 
 // ListProjects pages a resource group's projects by name; an unknown resource group is NotFound.
 func (s *Service) ListProjects(ctx context.Context, teamID, rgID string, p store.Page) ([]Project, error) {
+	if err := checkPage(p); err != nil {
+		return nil, err
+	}
 	if _, err := s.ResourceGroup(ctx, teamID, rgID); err != nil {
 		return nil, err
 	}
@@ -77,7 +83,7 @@ func (s *Service) UpdateProject(ctx context.Context, teamID, rgID, id string, in
 
 // DeleteProject removes a project; it is gone at once (GET answers 404, its name is free).
 func (s *Service) DeleteProject(ctx context.Context, teamID, rgID, id string) error {
-	if checkText("resource_group_id", rgID) != "" || checkText("project_id", id) != "" {
+	if !storable(rgID) || !storable(id) {
 		return fault.Missing(id, "Project")
 	}
 	return missing(s.Store.DeleteProject(ctx, teamID, rgID, id), id, "Project")

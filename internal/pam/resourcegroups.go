@@ -128,7 +128,7 @@ func unknownGroup(ids []string, found []store.OPAGroup) string {
 
 // ResourceGroup returns a team's resource group with its owner groups.
 func (s *Service) ResourceGroup(ctx context.Context, teamID, id string) (ResourceGroup, error) {
-	if checkText("resource_group_id", id) != "" {
+	if !storable(id) {
 		return ResourceGroup{}, fault.Missing(id, "ResourceGroup")
 	}
 	rg, err := s.Store.GetResourceGroup(ctx, teamID, id)
@@ -141,12 +141,15 @@ func (s *Service) ResourceGroup(ctx context.Context, teamID, id string) (Resourc
 
 // ListResourceGroups pages a team's resource groups (by name, or by id with p.OrderByID).
 func (s *Service) ListResourceGroups(ctx context.Context, teamID string, p store.Page) ([]store.ResourceGroup, error) {
+	if err := checkPage(p); err != nil {
+		return nil, err
+	}
 	return s.Store.ListResourceGroups(ctx, teamID, p)
 }
 
 // DeleteResourceGroup removes an empty resource group; while it holds projects it is a Conflict.
 func (s *Service) DeleteResourceGroup(ctx context.Context, teamID, id string) error {
-	if checkText("resource_group_id", id) != "" {
+	if !storable(id) {
 		return fault.Missing(id, "ResourceGroup")
 	}
 	err := s.Store.InTx(ctx, func(q store.Queries) error { return q.DeleteResourceGroup(ctx, teamID, id) })

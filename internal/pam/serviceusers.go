@@ -36,7 +36,7 @@ func (s *Service) ServiceUser(ctx context.Context, teamID, name string) (store.O
 
 // ListServiceUsers pages a team's service users.
 func (s *Service) ListServiceUsers(ctx context.Context, teamID string, p store.Page) ([]store.OPAUser, error) {
-	return s.Store.ListOPAUsers(ctx, teamID, store.UserService, p)
+	return s.ListUsers(ctx, teamID, store.UserService, p)
 }
 
 // UpdateServiceUser sets a service user's status, ACTIVE or DISABLED. The body names the user

@@ -82,7 +82,7 @@ func (s *Service) CreateTeamIn(ctx context.Context, q store.Queries, in NewTeam)
 
 // Team returns a team by name.
 func (s *Service) Team(ctx context.Context, name string) (store.Team, error) {
-	if checkText("team_name", name) != "" {
+	if !storable(name) {
 		return store.Team{}, fault.Missing(name, "Team")
 	}
 	t, err := s.Store.GetTeamByName(ctx, name)

@@ -27,7 +27,7 @@ func unauthorized() error {
 // IssueServiceToken exchanges an API key of an active service user for a bearer token valid for
 // ttl, for the named team only. Several tokens of one key live at once.
 func (s *Service) IssueServiceToken(ctx context.Context, teamName, keyID, keySecret string, now time.Time, ttl time.Duration) (ServiceToken, error) {
-	if checkText("team_name", teamName) != "" || checkText("key_id", keyID) != "" {
+	if !storable(teamName) || !storable(keyID) {
 		return ServiceToken{}, unauthorized()
 	}
 	team, err := s.Store.GetTeamByName(ctx, teamName)
@@ -61,7 +61,7 @@ func (s *Service) IssueServiceToken(ctx context.Context, teamName, keyID, keySec
 // active user behind it. Another team's token, an expired one, one of a deleted key or of a user
 // no longer active is refused with an Unauthorized fault.
 func (s *Service) Caller(ctx context.Context, teamID, token string, now time.Time) (Principal, error) {
-	if token == "" || checkText("token", token) != "" {
+	if token == "" || !storable(token) {
 		return Principal{}, unauthorized()
 	}
 	hash := ids.Hash(token)

@@ -67,7 +67,7 @@ func (s *Service) CreateUser(ctx context.Context, teamID string, in NewUser) (st
 
 // User returns a team's user (human or service) by name.
 func (s *Service) User(ctx context.Context, teamID, name string) (store.OPAUser, error) {
-	if checkText("name", name) != "" {
+	if !storable(name) {
 		return store.OPAUser{}, fault.Missing(name, "User")
 	}
 	u, err := s.Store.GetOPAUserByName(ctx, teamID, name)
@@ -76,11 +76,17 @@ func (s *Service) User(ctx context.Context, teamID, name string) (store.OPAUser,
 
 // ListUsers pages a team's users; userType is store.UserHuman, store.UserService or "" for both.
 func (s *Service) ListUsers(ctx context.Context, teamID, userType string, p store.Page) ([]store.OPAUser, error) {
+	if err := checkPage(p); err != nil {
+		return nil, err
+	}
 	return s.Store.ListOPAUsers(ctx, teamID, userType, p)
 }
 
 // UserGroups pages the groups a user belongs to.
 func (s *Service) UserGroups(ctx context.Context, teamID, userName string, p store.Page) ([]store.OPAGroup, error) {
+	if err := checkPage(p); err != nil {
+		return nil, err
+	}
 	u, err := s.User(ctx, teamID, userName)
 	if err != nil {
 		return nil, err
@@ -106,6 +112,9 @@ func (s *Service) SetUserStatus(ctx context.Context, teamID, name, status string
 // setStatus changes the status of a user of userType ("" for any) inside one transaction.
 func (s *Service) setStatus(ctx context.Context, teamID, name, userType, status string) (store.OPAUser, error) {
 	var u store.OPAUser
+	if !storable(name) {
+		return u, fault.Missing(name, typeName(userType))
+	}
 	err := s.Store.InTx(ctx, func(q store.Queries) error {
 		var err error
 		u, err = q.GetOPAUserByName(ctx, teamID, name)

@@ -5,6 +5,9 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/keyward/keyward/internal/fault"
+	"github.com/keyward/keyward/internal/store"
 )
 
 // Resource names (teams, resource groups, projects) follow OPA's pattern.
@@ -69,3 +72,19 @@ func causes(cs ...string) []string {
 func joinQuoted(values []string) string {
 	return strings.Join(values, ", ")
 }
+
+// checkPage refuses a page the database could not compare with: its filter and key come from
+// the caller.
+func checkPage(p store.Page) error {
+	if cs := causes(checkText("contains", p.Contains), checkText("offset", p.After)); len(cs) > 0 {
+		return fault.Invalidf("Page", cs...)
+	}
+	if len(p.Contains) > maxName {
+		return fault.Invalidf("Page", "contains: must be at most 255 characters")
+	}
+	return nil
+}
+
+// storable reports whether an id or name from a path could be stored at all; one that could not
+// names nothing.
+func storable(s string) bool { return checkText("", s) == "" }
