@@ -140,25 +140,11 @@ func (o *OPA) Page(ctx context.Context, pageURL string, out any) (PageLinks, err
 
 // opaList GETs first and every page its rel="next" links lead to.
 func opaList[T any](ctx context.Context, o *OPA, first string) ([]T, error) {
-	all := []T{}
-	seen := map[string]bool{}
-	for next := first; next != ""; {
-		if seen[next] {
-			return nil, fmt.Errorf("keyward: pagination loops back to %s", next)
-		}
-		if len(seen) >= maxPages {
-			return nil, fmt.Errorf("keyward: more than %d pages at %s", maxPages, first)
-		}
-		seen[next] = true
+	return followPages(first, func(pageURL string) ([]T, string, error) {
 		var page []T
-		links, err := o.Page(ctx, next, &page)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page...)
-		next = links.Next
-	}
-	return all, nil
+		links, err := o.Page(ctx, pageURL, &page)
+		return page, links.Next, err
+	})
 }
 
 // query turns list options into query parameters.

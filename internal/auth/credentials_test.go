@@ -13,8 +13,10 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
+	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/ids"
+	"github.com/keyward/keyward/internal/pam"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -92,14 +94,12 @@ func TestIssueServiceTokenStoresOnlyTheHash(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	now := time.Now()
-	team := store.Team{ID: ids.New(ids.Team), Name: "acme", CreatedAt: now}
-	if err := w.store.CreateTeam(ctx, team); err != nil {
+	created, err := (&pam.Service{Store: w.store, Clock: clock.Real{}}).CreateTeam(ctx, pam.NewTeam{Name: "acme", ServiceUser: "svc",
+		KeyID: "key-1", KeySecret: "s3cret"})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.store.CreateServiceUserKey(ctx, store.ServiceUserKey{ID: "key-1", TeamID: team.ID, UserName: "svc",
-		SecretHash: ids.Hash("s3cret"), Roles: []string{"resource_admin"}, CreatedAt: now}); err != nil {
-		t.Fatal(err)
-	}
+	team := created.Team
 	tok, err := w.svc.IssueServiceToken(ctx, "acme", "key-1", "s3cret", now, time.Hour)
 	if err != nil || tok.TeamName != "acme" || tok.ExpiresAt.Sub(now) > time.Hour || tok.ExpiresAt.Sub(now) < 59*time.Minute {
 		t.Fatalf("%+v, %v", tok, err)

@@ -31,20 +31,20 @@ func seedGroup(t *testing.T, s store.Store, team, id, name string, roles ...stri
 	return g
 }
 
-func userNames(us []store.OPAUser) string {
-	names := make([]string, len(us))
-	for i, u := range us {
-		names[i] = u.Name
+// joined lists the names of items, comma-separated.
+func joined[T any](items []T, name func(T) string) string {
+	names := make([]string, len(items))
+	for i, it := range items {
+		names[i] = name(it)
 	}
 	return strings.Join(names, ",")
 }
 
+func userNames(us []store.OPAUser) string {
+	return joined(us, func(u store.OPAUser) string { return u.Name })
+}
 func groupNames(gs []store.OPAGroup) string {
-	names := make([]string, len(gs))
-	for i, g := range gs {
-		names[i] = g.Name
-	}
-	return strings.Join(names, ",")
+	return joined(gs, func(g store.OPAGroup) string { return g.Name })
 }
 
 func testOPAUsers(t *testing.T, s store.Store) {

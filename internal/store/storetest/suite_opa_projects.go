@@ -25,11 +25,7 @@ func seedProject(t *testing.T, s store.Store, rg store.ResourceGroup, id, name s
 }
 
 func rgNames(rgs []store.ResourceGroup) string {
-	names := make([]string, len(rgs))
-	for i, rg := range rgs {
-		names[i] = rg.Name
-	}
-	return strings.Join(names, ",")
+	return joined(rgs, func(rg store.ResourceGroup) string { return rg.Name })
 }
 
 func testResourceGroups(t *testing.T, s store.Store) {
