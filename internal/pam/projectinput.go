@@ -49,7 +49,7 @@ func (in ProjectInput) check(creating bool) []string {
 		cs = append(cs, checkResourceName("name", deref(in.Name)))
 	}
 	if in.SSHCertificateType != nil && !slices.Contains(SSHCertificateTypes, *in.SSHCertificateType) {
-		cs = append(cs, "ssh_certificate_type: must be one of "+joinQuoted(SSHCertificateTypes))
+		cs = append(cs, "ssh_certificate_type: must be one of "+listed(SSHCertificateTypes))
 	}
 	cs = append(cs, checkUnixID("next_unix_uid", in.NextUnixUID), checkUnixID("next_unix_gid", in.NextUnixGID))
 	if in.GatewaySelector != nil && *in.GatewaySelector != "" {

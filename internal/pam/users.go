@@ -46,7 +46,7 @@ func checkStatus(status string, deletable bool) string {
 	if status == "" || slices.Contains(allowed, status) {
 		return ""
 	}
-	return "status: must be one of " + joinQuoted(allowed)
+	return "status: must be one of " + listed(allowed)
 }
 
 // CreateUser adds a human user to a team.

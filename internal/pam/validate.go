@@ -68,8 +68,8 @@ func causes(cs ...string) []string {
 	return out
 }
 
-// joinQuoted lists values for a cause: "a", "b" or "c" read as a, b, c.
-func joinQuoted(values []string) string {
+// listed lists the allowed values in a cause.
+func listed(values []string) string {
 	return strings.Join(values, ", ")
 }
 
