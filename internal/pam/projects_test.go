@@ -63,6 +63,16 @@ func TestResourceGroups(t *testing.T) {
 		if can, err := f.svc.CanAdminResourceGroup(f.ctx, admin, dev.ID); err != nil || !can {
 			f.t.Fatalf("a resource admin cannot administer dev: %v %v", can, err)
 		}
+		seen, err := f.svc.ListResourceGroupsFor(f.ctx, ann, store.Page{})
+		f.must(err)
+		if len(seen) != 1 || seen[0].ID != rg.ID {
+			f.t.Fatalf("ann sees %+v", seen)
+		}
+		seen, err = f.svc.ListResourceGroupsFor(f.ctx, admin, store.Page{})
+		f.must(err)
+		if len(seen) != 2 {
+			f.t.Fatalf("a resource admin sees %+v", seen)
+		}
 		owned, err := f.svc.AdministeredResourceGroups(f.ctx, ann)
 		f.must(err)
 		if fmt.Sprint(owned) != fmt.Sprint([]string{rg.ID}) {

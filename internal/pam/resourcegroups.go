@@ -147,6 +147,23 @@ func (s *Service) ListResourceGroups(ctx context.Context, teamID string, p store
 	return s.Store.ListResourceGroups(ctx, teamID, p)
 }
 
+// ListResourceGroupsFor pages the resource groups a principal may see: every one of the team for
+// a resource admin, those it administers for a delegated resource admin, none otherwise.
+func (s *Service) ListResourceGroupsFor(ctx context.Context, p Principal, page store.Page) ([]store.ResourceGroup, error) {
+	admin, err := s.HasRole(ctx, p, RoleResourceAdmin)
+	if err != nil {
+		return nil, err
+	}
+	if !admin {
+		owned, err := s.AdministeredResourceGroups(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		page.IDs = append([]string{}, owned...)
+	}
+	return s.ListResourceGroups(ctx, p.TeamID, page)
+}
+
 // DeleteResourceGroup removes an empty resource group; while it holds projects it is a Conflict.
 func (s *Service) DeleteResourceGroup(ctx context.Context, teamID, id string) error {
 	if !storable(id) {

@@ -79,6 +79,11 @@ func checkPage(p store.Page) error {
 	if cs := causes(checkText("contains", p.Contains), checkText("offset", p.After)); len(cs) > 0 {
 		return fault.Invalidf("Page", cs...)
 	}
+	for _, id := range p.IDs {
+		if !storable(id) {
+			return fault.Invalidf("Page", "id: must be valid UTF-8 without NUL bytes")
+		}
+	}
 	if len(p.Contains) > maxName {
 		return fault.Invalidf("Page", "contains: must be at most 255 characters")
 	}

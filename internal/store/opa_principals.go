@@ -12,8 +12,9 @@ type Page struct {
 	After      string // "" starts at the first row in the chosen order
 	Limit      int
 	Descending bool
-	OrderByID  bool   // order by id instead of name (lists without names always use id)
-	Contains   string // keep only rows whose name contains this, ignoring ASCII case
+	OrderByID  bool     // order by id instead of name (lists without names always use id)
+	Contains   string   // keep only rows whose name contains this, ignoring ASCII case
+	IDs        []string // when not nil, keep only rows with these ids (none when empty)
 }
 
 // OPA user types and statuses.

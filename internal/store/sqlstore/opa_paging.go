@@ -22,6 +22,15 @@ func paged(query string, args []any, p store.Page, nameCol, idCol string) (strin
 		args = append(args, "%"+escapeLike(strings.ToLower(p.Contains))+"%")
 		fmt.Fprintf(&b, ` AND LOWER(%s) LIKE $%d ESCAPE '\'`, nameCol, len(args))
 	}
+	if p.IDs != nil {
+		if len(p.IDs) == 0 {
+			b.WriteString(" AND 1 = 0")
+		} else {
+			var marks string
+			marks, args = inList(args, p.IDs)
+			fmt.Fprintf(&b, " AND %s IN (%s)", idCol, marks)
+		}
+	}
 	cmp, dir := ">", "ASC"
 	if p.Descending {
 		cmp, dir = "<", "DESC"

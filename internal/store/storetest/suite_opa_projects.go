@@ -59,6 +59,16 @@ func testResourceGroups(t *testing.T, s store.Store) {
 	if rgNames(list) != "staging" {
 		t.Fatalf("contains %s", rgNames(list))
 	}
+	list, err = s.ListResourceGroups(ctx, "tm1", store.Page{IDs: []string{"r3", "r1", "r4"}})
+	must(t, err)
+	if rgNames(list) != "dev,staging" {
+		t.Fatalf("by ids %s", rgNames(list))
+	}
+	list, err = s.ListResourceGroups(ctx, "tm1", store.Page{IDs: []string{}})
+	must(t, err)
+	if len(list) != 0 {
+		t.Fatalf("no ids: %s", rgNames(list))
+	}
 	owned, err := s.ListResourceGroupIDsOwnedBy(ctx, "tm1", []string{"g2"})
 	must(t, err)
 	if strings.Join(owned, ",") != "r2,r3" {
