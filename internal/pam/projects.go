@@ -66,8 +66,8 @@ func (s *Service) UpdateProject(ctx context.Context, teamID, rgID, id string, in
 	if cs := in.check(false); len(cs) > 0 {
 		return Project{}, fault.Invalidf("Project", cs...)
 	}
-	if _, err := s.Project(ctx, teamID, rgID, id); err != nil {
-		return Project{}, err
+	if !storable(rgID) || !storable(id) {
+		return Project{}, fault.Missing(id, "Project")
 	}
 	var out store.Project
 	err := s.Store.InTx(ctx, func(q store.Queries) error {

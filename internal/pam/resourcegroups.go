@@ -67,54 +67,65 @@ func (s *Service) CreateResourceGroup(ctx context.Context, teamID string, in Res
 		return ResourceGroup{}, fault.Invalidf("ResourceGroup", cs...)
 	}
 	rg := store.ResourceGroup{ID: newID(), TeamID: teamID, CreatedAt: s.Clock.Now()}
-	return s.saveResourceGroup(ctx, rg, in, store.Queries.CreateResourceGroup)
+	var out ResourceGroup
+	err := s.Store.InTx(ctx, func(q store.Queries) error {
+		var err error
+		out, err = save(ctx, q, in.apply(rg), q.CreateResourceGroup)
+		return err
+	})
+	return out, err
 }
 
-// UpdateResourceGroup changes the fields sent.
+// UpdateResourceGroup changes the fields sent, reading and writing in one transaction.
 func (s *Service) UpdateResourceGroup(ctx context.Context, teamID, id string, in ResourceGroupInput) (ResourceGroup, error) {
 	if cs := in.check(false); len(cs) > 0 {
 		return ResourceGroup{}, fault.Invalidf("ResourceGroup", cs...)
 	}
-	rg, err := s.ResourceGroup(ctx, teamID, id)
-	if err != nil {
-		return rg, err
+	if !storable(id) {
+		return ResourceGroup{}, fault.Missing(id, "ResourceGroup")
 	}
-	return s.saveResourceGroup(ctx, rg.ResourceGroup, in, store.Queries.UpdateResourceGroup)
+	var out ResourceGroup
+	err := s.Store.InTx(ctx, func(q store.Queries) error {
+		rg, err := q.GetResourceGroup(ctx, teamID, id)
+		if err != nil {
+			return missing(err, id, "ResourceGroup")
+		}
+		out, err = save(ctx, q, in.apply(rg), q.UpdateResourceGroup)
+		return err
+	})
+	return out, err
 }
 
-// saveResourceGroup applies in to rg, checks the owner groups are the team's, and saves.
-func (s *Service) saveResourceGroup(ctx context.Context, rg store.ResourceGroup, in ResourceGroupInput,
-	save func(q store.Queries, ctx context.Context, rg store.ResourceGroup) error) (ResourceGroup, error) {
-	if in.Name != nil {
-		rg.Name = *in.Name
-	}
-	if in.Description != nil {
-		rg.Description = *in.Description
-	}
+// apply merges the fields sent into rg; owner groups are kept sorted and unique.
+func (in ResourceGroupInput) apply(rg store.ResourceGroup) store.ResourceGroup {
+	set(&rg.Name, in.Name)
+	set(&rg.Description, in.Description)
 	if in.AdminGroups != nil {
-		rg.AdminGroupIDs = rg.AdminGroupIDs[:0:0]
+		rg.AdminGroupIDs = make([]string, 0, len(*in.AdminGroups))
 		for _, g := range *in.AdminGroups {
 			rg.AdminGroupIDs = append(rg.AdminGroupIDs, g.ID)
 		}
 		slices.Sort(rg.AdminGroupIDs)
 		rg.AdminGroupIDs = slices.Compact(rg.AdminGroupIDs)
 	}
-	var out ResourceGroup
-	err := s.Store.InTx(ctx, func(q store.Queries) error {
-		groups, err := q.ListOPAGroupsByID(ctx, rg.TeamID, rg.AdminGroupIDs)
-		if err != nil {
-			return err
-		}
-		if len(groups) != len(rg.AdminGroupIDs) {
-			return fault.Invalidf("ResourceGroup", "delegated_resource_admin_groups: "+unknownGroup(rg.AdminGroupIDs, groups)+" is not a group of the team")
-		}
-		if err := save(q, ctx, rg); err != nil {
-			return taken(err, "resource group", rg.Name, "team")
-		}
-		out = ResourceGroup{ResourceGroup: rg, AdminGroups: groups}
-		return nil
-	})
-	return out, err
+	return rg
+}
+
+// save checks that rg's owner groups are groups of its team and stores it with write.
+func save(ctx context.Context, q store.Queries, rg store.ResourceGroup,
+	write func(ctx context.Context, rg store.ResourceGroup) error) (ResourceGroup, error) {
+	groups, err := q.ListOPAGroupsByID(ctx, rg.TeamID, rg.AdminGroupIDs)
+	if err != nil {
+		return ResourceGroup{}, err
+	}
+	if len(groups) != len(rg.AdminGroupIDs) {
+		return ResourceGroup{}, fault.Invalidf("ResourceGroup",
+			"delegated_resource_admin_groups: "+unknownGroup(rg.AdminGroupIDs, groups)+" is not a group of the team")
+	}
+	if err := write(ctx, rg); err != nil {
+		return ResourceGroup{}, taken(err, "resource group", rg.Name, "team")
+	}
+	return ResourceGroup{ResourceGroup: rg, AdminGroups: groups}, nil
 }
 
 func unknownGroup(ids []string, found []store.OPAGroup) string {
