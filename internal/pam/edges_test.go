@@ -20,7 +20,7 @@ func TestUnstorableInput(t *testing.T) {
 			_, err = f.svc.Group(f.ctx, team, bad)
 			f.wantFault(err, fault.NotFound, "")
 			f.wantFault(f.svc.AddMember(f.ctx, team, "keyward-admins", bad), fault.NotFound, "")
-			_, err = f.svc.UpdateServiceUser(f.ctx, team, bad, "", "DISABLED")
+			_, err = f.svc.UpdateServiceUser(f.ctx, Principal{TeamID: team}, bad, "", "DISABLED")
 			f.wantFault(err, fault.NotFound, "")
 			f.wantFault(f.svc.DeleteKey(f.ctx, team, "keyward-admin", bad), fault.NotFound, "")
 			_, err = f.svc.ResourceGroup(f.ctx, team, bad)

@@ -158,6 +158,7 @@ func TestGroups(t *testing.T) {
 func TestServiceUsersAndKeys(t *testing.T) {
 	onBothStores(t, func(f *fixture) {
 		team := f.team.Team.ID
+		admin := Principal{TeamID: team, UserID: f.team.ServiceUser.ID}
 		su, err := f.svc.CreateServiceUser(f.ctx, team, "OPA User")
 		f.must(err)
 		if su.Type != store.UserService || su.Status != store.UserActive {
@@ -200,11 +201,11 @@ func TestServiceUsersAndKeys(t *testing.T) {
 		f.must(err)
 
 		// A disabled service user stops working at once and mints no tokens.
-		_, err = f.svc.UpdateServiceUser(f.ctx, team, "OPA User", "OPA User", "DELETED")
+		_, err = f.svc.UpdateServiceUser(f.ctx, admin, "OPA User", "OPA User", "DELETED")
 		f.wantFault(err, fault.Invalid, "status:")
-		_, err = f.svc.UpdateServiceUser(f.ctx, team, "OPA User", "Renamed", "DISABLED")
+		_, err = f.svc.UpdateServiceUser(f.ctx, admin, "OPA User", "Renamed", "DISABLED")
 		f.wantFault(err, fault.Invalid, "name:")
-		u, err := f.svc.UpdateServiceUser(f.ctx, team, "OPA User", "", "DISABLED")
+		u, err := f.svc.UpdateServiceUser(f.ctx, admin, "OPA User", "", "DISABLED")
 		f.must(err)
 		if u.Status != store.UserDisabled {
 			f.t.Fatalf("after disabling %+v", u)
@@ -213,10 +214,13 @@ func TestServiceUsersAndKeys(t *testing.T) {
 		f.wantFault(err, fault.Unauthorized, "")
 		_, err = f.svc.IssueServiceToken(f.ctx, "acme", k2.ID, k2.Secret, t0, time.Hour)
 		f.wantFault(err, fault.Unauthorized, "")
-		_, err = f.svc.UpdateServiceUser(f.ctx, team, "OPA User", "", "ACTIVE")
+		_, err = f.svc.UpdateServiceUser(f.ctx, admin, "OPA User", "", "ACTIVE")
 		f.must(err)
 		_, err = f.caller(f.serviceToken("acme", k2.ID, k2.Secret))
 		f.must(err)
+
+		_, err = f.svc.UpdateServiceUser(f.ctx, admin, "keyward-admin", "", "DISABLED")
+		f.wantFault(err, fault.Invalid, "its own account")
 
 		list, err := f.svc.ListServiceUsers(f.ctx, team, store.Page{})
 		f.must(err)

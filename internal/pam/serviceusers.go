@@ -39,10 +39,12 @@ func (s *Service) ListServiceUsers(ctx context.Context, teamID string, p store.P
 	return s.ListUsers(ctx, teamID, store.UserService, p)
 }
 
-// UpdateServiceUser sets a service user's status, ACTIVE or DISABLED. The body names the user
-// too (the spec requires it); renaming is not supported, so it must be the current name. A
-// disabled service user's tokens stop working at once and its keys mint no new ones.
-func (s *Service) UpdateServiceUser(ctx context.Context, teamID, name, newName, status string) (store.OPAUser, error) {
+// UpdateServiceUser sets a service user's status, ACTIVE or DISABLED, for the caller, who cannot
+// disable itself (as at OPA). The body names the user too (the spec requires it); renaming is not
+// supported, so it must be the current name. A disabled service user's tokens stop working at
+// once and its keys mint no new ones.
+func (s *Service) UpdateServiceUser(ctx context.Context, caller Principal, name, newName, status string) (store.OPAUser, error) {
+	teamID := caller.TeamID
 	cs := causes(checkStatus(status, false))
 	if status == "" {
 		cs = append(cs, "status: is required")
@@ -53,8 +55,12 @@ func (s *Service) UpdateServiceUser(ctx context.Context, teamID, name, newName, 
 	if len(cs) > 0 {
 		return store.OPAUser{}, fault.Invalidf("ServiceUser", cs...)
 	}
-	if _, err := s.ServiceUser(ctx, teamID, name); err != nil {
+	u, err := s.ServiceUser(ctx, teamID, name)
+	if err != nil {
 		return store.OPAUser{}, err
+	}
+	if u.ID == caller.UserID && status != store.UserActive {
+		return store.OPAUser{}, fault.Invalidf("ServiceUser", "status: a user cannot disable its own account")
 	}
 	return s.setStatus(ctx, teamID, name, store.UserService, status)
 }
