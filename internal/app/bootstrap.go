@@ -28,8 +28,11 @@ func bootstrap(ctx context.Context, s store.Store, cfg config.Config, now time.T
 	created := false
 	err := s.InTx(ctx, func(q store.Queries) error {
 		n, err := q.CountOrgs(ctx)
-		if err != nil || n > 0 {
+		if err != nil {
 			return err
+		}
+		if n > 0 {
+			return teams.AdoptLegacyKeys(ctx, q, cfg.OPATeam)
 		}
 		created = true
 		org := store.Org{ID: ids.New(ids.Org), Name: "keyward", CreatedAt: now}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/keyward/keyward/internal/fault"
+	"github.com/keyward/keyward/internal/ids"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -244,4 +245,34 @@ func TestTeamRolesListsTheSpecRoles(t *testing.T) {
 	if !slices.IsSorted(TeamRoles) || !slices.Contains(TeamRoles, RolePAMAdmin) || slices.Contains(TeamRoles, RoleDelegatedSecurityAdmin) {
 		t.Fatalf("roles %v", TeamRoles)
 	}
+}
+
+func TestLegacyKeysAreAdopted(t *testing.T) {
+	onBothStores(t, func(f *fixture) {
+		s := f.svc.Store
+		team := store.Team{ID: "tm-legacy", Name: "legacy", CreatedAt: t0}
+		f.must(s.CreateTeam(f.ctx, team))
+		f.must(s.CreateServiceUserKey(f.ctx, store.ServiceUserKey{ID: "key-1", TeamID: team.ID, UserName: "keyward-admin",
+			SecretHash: ids.Hash("s3cret"), Roles: []string{"resource_admin"}, CreatedAt: t0}))
+		_, err := f.svc.IssueServiceToken(f.ctx, "legacy", "key-1", "s3cret", t0, time.Hour)
+		f.wantFault(err, fault.Unauthorized, "") // a key without a user has no one to act as
+		for range 2 {                            // adopting twice changes nothing more
+			f.must(s.InTx(f.ctx, func(q store.Queries) error { return f.svc.AdoptLegacyKeys(f.ctx, q, "legacy") }))
+		}
+		tok, err := f.svc.IssueServiceToken(f.ctx, "legacy", "key-1", "s3cret", t0, time.Hour)
+		f.must(err)
+		p, err := f.svc.Caller(f.ctx, team.ID, tok.Token, t0)
+		f.must(err)
+		roles, err := f.svc.Roles(f.ctx, team.ID, p.UserID)
+		f.must(err)
+		if strings.Join(roles, ",") != "end_user,pam_admin,resource_admin,security_admin" {
+			f.t.Fatalf("adopted key's roles %v", roles)
+		}
+		users, err := f.svc.ListServiceUsers(f.ctx, team.ID, store.Page{})
+		f.must(err)
+		if len(users) != 1 || users[0].Name != "keyward-admin" {
+			f.t.Fatalf("service users %+v", users)
+		}
+		f.must(s.InTx(f.ctx, func(q store.Queries) error { return f.svc.AdoptLegacyKeys(f.ctx, q, "no-such-team") }))
+	})
 }

@@ -26,8 +26,10 @@ type CreatedTeam struct {
 	Key         NewKey
 }
 
-// adminGroupName names a new team's admin group.
+// adminGroupName names a new team's admin group, which holds adminRoles.
 const adminGroupName = "keyward-admins"
+
+var adminRoles = []string{RolePAMAdmin, RoleResourceAdmin, RoleSecurityAdmin}
 
 // CreateTeam creates a team with its first service user, admin group and key.
 func (s *Service) CreateTeam(ctx context.Context, in NewTeam) (CreatedTeam, error) {
@@ -65,7 +67,7 @@ func (s *Service) CreateTeamIn(ctx context.Context, q store.Queries, in NewTeam)
 	if err != nil {
 		return CreatedTeam{}, err
 	}
-	group, err := newGroup(team.ID, adminGroupName, []string{RolePAMAdmin, RoleResourceAdmin, RoleSecurityAdmin}, now)
+	group, err := newGroup(team.ID, adminGroupName, adminRoles, now)
 	if err != nil {
 		return CreatedTeam{}, err
 	}

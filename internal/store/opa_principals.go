@@ -112,8 +112,10 @@ type OPAGroups interface {
 type OPAKeys interface {
 	CreateOPAKey(ctx context.Context, k OPAKey) error
 	GetOPAKey(ctx context.Context, teamID, id string) (OPAKey, error)
-	// ListOPAKeys pages one user's keys by id.
+	// ListOPAKeys pages one user's keys by id; userID "" lists keys stored before keys had users.
 	ListOPAKeys(ctx context.Context, teamID, userID string, p Page) ([]OPAKey, error)
+	// SetOPAKeyUser gives a key stored before keys had users its user.
+	SetOPAKeyUser(ctx context.Context, teamID, id, userID string) error
 	// DeleteOPAKey removes a key and every service token minted from it.
 	DeleteOPAKey(ctx context.Context, teamID, userID, id string) error
 	// DeleteOPAUserServiceTokens forgets every service token minted from a user's keys.

@@ -39,6 +39,11 @@ func (q queries) ListOPAKeys(ctx context.Context, teamID, userID string, p store
 	return list(ctx, q, query, args, scanKey)
 }
 
+func (q queries) SetOPAKeyUser(ctx context.Context, teamID, id, userID string) error {
+	res, err := q.exec(ctx, "set opa key user", `UPDATE service_user_keys SET user_id = $1 WHERE team_id = $2 AND id = $3`, userID, teamID, id)
+	return mustAffect(res, err, notFound("set opa key user", store.ErrNotFound))
+}
+
 func (q queries) DeleteOPAKey(ctx context.Context, teamID, userID, id string) error {
 	res, err := q.exec(ctx, "delete opa key", `DELETE FROM service_user_keys WHERE team_id = $1 AND user_id = $2 AND id = $3`,
 		teamID, userID, id)

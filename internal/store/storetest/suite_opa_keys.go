@@ -27,6 +27,20 @@ func testOPAKeysAndTokens(t *testing.T, s store.Store) {
 	if legacy.UserName != "robot" || legacy.SecretHash != "hk1" {
 		t.Fatalf("legacy view %+v", legacy)
 	}
+	// A key stored before keys had users is listed under user "" until it is given one.
+	must(t, s.CreateServiceUserKey(ctx, store.ServiceUserKey{ID: "old", TeamID: "tm1", UserName: "robot", SecretHash: "ho", CreatedAt: t0}))
+	keys, err = s.ListOPAKeys(ctx, "tm1", "", store.Page{})
+	must(t, err)
+	if len(keys) != 1 || keys[0].ID != "old" {
+		t.Fatalf("legacy keys %+v", keys)
+	}
+	wantErr(t, s.SetOPAKeyUser(ctx, "tm2", "old", robot.ID), store.ErrNotFound)
+	must(t, s.SetOPAKeyUser(ctx, "tm1", "old", robot.ID))
+	keys, err = s.ListOPAKeys(ctx, "tm1", robot.ID, store.Page{})
+	must(t, err)
+	if len(keys) != 4 {
+		t.Fatalf("robot's keys after adoption %+v", keys)
+	}
 	_, err = s.GetOPAKey(ctx, "tm2", "k1")
 	wantErr(t, err, store.ErrNotFound)
 	keys, err = s.ListOPAKeys(ctx, "tm2", robot.ID, store.Page{})
