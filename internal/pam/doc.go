@@ -5,7 +5,8 @@
 // What it owns:
 //
 //   - Teams, each created with a first service user, an admin group holding it, and one API key
-//     whose secret is returned once and stored hashed (teams.go).
+//     whose secret is returned once and stored hashed (teams.go); keys from before keys had users
+//     are given one at start (adopt.go).
 //   - Principals: human users (created by the admin API, which also mints their bearer tokens),
 //     service users and their API keys, groups and membership (users.go, serviceusers.go,
 //     keys.go, groups.go), and resolving a bearer token to the active user behind it
