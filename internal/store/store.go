@@ -37,6 +37,7 @@ type Queries interface {
 	Releases
 	Leases
 	Events
+	Claims
 }
 
 // Orgs are Okta organisations: the owners of pools, tokens and service apps.

@@ -39,6 +39,7 @@ func Run(t *testing.T, b Backend) {
 		{"ConcurrentTx", testConcurrentTx},
 		{"Releases", testReleases},
 		{"Leases", testLeases},
+		{"Claims", testClaims},
 		{"Events", testEvents},
 	}
 	for _, tc := range tests {
