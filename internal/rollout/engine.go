@@ -22,7 +22,7 @@ type Config struct {
 
 // Options are what an Engine is built from.
 type Options struct {
-	Store store.Store
+	Store  store.Store
 	Clock  clock.Clock // the rules' clock
 	Log    *slog.Logger
 	Config Config
