@@ -60,11 +60,8 @@ func TestJumpRunsEveryKindInTimeOrder(t *testing.T) {
 // later work of any kind runs; the next jump carries on from there.
 func TestJumpStopsWhereAKindCannotSeeItsWork(t *testing.T) {
 	onBoth(t, func(t *testing.T, open func() store.Store) {
-		ctx := context.Background()
-		s := open()
-		vc := clock.NewVirtual(t0)
-		r := runnerOn(s, jobs.Options{Clock: vc})
-		log := &journal{}
+		ctx, vc, log := context.Background(), clock.NewVirtual(t0), &journal{}
+		r := runnerOn(open(), jobs.Options{Clock: vc})
 		broken := &reminders{name: "broken", log: log, fail: t0.Add(20 * time.Minute),
 			due: map[string]time.Time{"b1": t0.Add(20 * time.Minute)}}
 		r.Register(broken)
