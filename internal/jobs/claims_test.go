@@ -117,3 +117,39 @@ func TestExpiredClaimIsTakenOver(t *testing.T) {
 		}
 	})
 }
+
+// An item that fails keeps its claim until the claim expires and is then tried again, without
+// holding up the items due after it.
+func TestFailedItemIsRetriedAfterItsClaim(t *testing.T) {
+	onBoth(t, func(t *testing.T, open func() store.Store) {
+		ctx := context.Background()
+		vc := clock.NewVirtual(t0)
+		real0 := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+		var realNow atomic.Int64
+		realNow.Store(real0.UnixMilli())
+		s := open()
+		r := runnerOn(s, jobs.Options{Clock: vc, ClaimTTL: time.Minute,
+			RealNow: func() time.Time { return time.UnixMilli(realNow.Load()).UTC() }})
+		attempts := map[string]int{}
+		r.RegisterItems("rotation", func(ctx context.Context, it store.WorkItem, now time.Time) error {
+			attempts[it.ID]++
+			if it.ID == "flaky" && attempts[it.ID] == 1 {
+				return errCannotSee
+			}
+			return nil
+		})
+		must(t, s.AddWorkItem(ctx, store.WorkItem{Kind: "rotation", ID: "flaky", DueAt: t0}))
+		must(t, s.AddWorkItem(ctx, store.WorkItem{Kind: "rotation", ID: "later", DueAt: t0}))
+		must(t, r.Tick(ctx))
+		must(t, r.Tick(ctx))
+		if attempts["flaky"] != 1 || attempts["later"] != 1 {
+			t.Fatalf("before the claim expired: %v, want one attempt each", attempts)
+		}
+		realNow.Store(real0.Add(time.Minute).UnixMilli())
+		must(t, r.Tick(ctx))
+		must(t, r.Tick(ctx))
+		if attempts["flaky"] != 2 || attempts["later"] != 1 {
+			t.Fatalf("after the claim expired: %v, want the failed item tried once more", attempts)
+		}
+	})
+}

@@ -35,28 +35,20 @@ func (r *Runner) RegisterItems(name string, do ItemFunc) *Items {
 // Name is the kind of the items.
 func (k *Items) Name() string { return k.name }
 
-// Tick runs every item due at now that no other process holds, then reports the next due one.
-// An item that fails stays claimed by this process and is tried again on its next tick (or by
-// another process once the claim expires).
+// Tick runs every item due at now that no process holds, then reports the next due one. An
+// item that fails keeps its claim until the claim expires (in real time) and is then tried again.
 func (k *Items) Tick(ctx context.Context, now time.Time) (time.Time, bool, error) {
-	tried := map[string]bool{}
 	for {
 		items, err := k.r.Claim(ctx, k.name, now)
 		if err != nil {
 			return time.Time{}, false, err
 		}
-		fresh := 0
 		for _, it := range items {
-			if tried[it.ID] {
-				continue // failed earlier in this tick
-			}
-			tried[it.ID] = true
-			fresh++
 			if err := k.run(ctx, it, now); err != nil && ctx.Err() == nil {
 				k.r.log.WarnContext(ctx, "work item failed", "kind", k.name, "item", it.ID, "error", err)
 			}
 		}
-		if len(items) < claimBatch || fresh == 0 || ctx.Err() != nil {
+		if len(items) < claimBatch || ctx.Err() != nil {
 			break
 		}
 	}

@@ -23,8 +23,9 @@ type Claims interface {
 	// AddWorkItem stores an unclaimed item; ErrConflict if the kind already has one with its id.
 	AddWorkItem(ctx context.Context, it WorkItem) error
 	// ClaimWorkItems claims for holder until expires up to limit items of kind due at or before
-	// due that nobody else holds at now (real time), earliest due first, and returns them. Two
-	// holders never get the same item while a claim lasts. Run it inside Store.InTx: PostgreSQL
+	// due that nobody holds at now (real time; holder's own claims included, so that an item that
+	// failed waits for its claim to expire), earliest due first, and returns them. Two holders
+	// never get the same item while a claim lasts. Run it inside Store.InTx: PostgreSQL
 	// then skips rows another transaction is claiming instead of waiting for them.
 	ClaimWorkItems(ctx context.Context, kind, holder string, due, now, expires time.Time, limit int) ([]WorkItem, error)
 	// FinishWorkItem removes an item holder has run; ErrStale if holder no longer holds it (its

@@ -25,8 +25,8 @@ func (q queries) ClaimWorkItems(ctx context.Context, kind, holder string, due, n
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
 	rows, err := q.db.QueryContext(ctx, `SELECT item_id, due_at FROM work_items
-		WHERE kind = $1 AND due_at <= $2 AND (claimed_by = '' OR claimed_by = $3 OR claim_expires <= $4)
-		ORDER BY due_at, item_id LIMIT $5`+lock, kind, ms(due), holder, ms(now), limit)
+		WHERE kind = $1 AND due_at <= $2 AND (claimed_by = '' OR claim_expires <= $3)
+		ORDER BY due_at, item_id LIMIT $4`+lock, kind, ms(due), ms(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("find work items: %w", err)
 	}
@@ -37,7 +37,7 @@ func (q queries) ClaimWorkItems(ctx context.Context, kind, holder string, due, n
 	var claimed []store.WorkItem
 	for _, it := range found {
 		res, err := q.exec(ctx, "claim work item", `UPDATE work_items SET claimed_by = $1, claim_expires = $2
-			WHERE kind = $3 AND item_id = $4 AND (claimed_by = '' OR claimed_by = $1 OR claim_expires <= $5)`,
+			WHERE kind = $3 AND item_id = $4 AND (claimed_by = '' OR claim_expires <= $5)`,
 			holder, ms(expires), kind, it.ID, ms(now))
 		if err != nil {
 			return nil, err
