@@ -82,15 +82,11 @@ func TestTwoProcessesNeverRunAnItemTwice(t *testing.T) {
 func TestExpiredClaimIsTakenOver(t *testing.T) {
 	onBoth(t, func(t *testing.T, open func() store.Store) {
 		ctx := context.Background()
-		vc := clock.NewVirtual(t0)
-		real0 := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-		var realNow atomic.Int64
-		realNow.Store(real0.UnixMilli())
-		fakeReal := func() time.Time { return time.UnixMilli(realNow.Load()).UTC() }
+		vc, real := clock.NewVirtual(t0), newFakeReal()
 		s := open()
 		must(t, s.AddWorkItem(ctx, store.WorkItem{Kind: "expiry", ID: "checkout-1", DueAt: t0}))
 
-		dead := runnerOn(open(), jobs.Options{Clock: vc, RealNow: fakeReal, ClaimTTL: time.Minute})
+		dead := runnerOn(open(), jobs.Options{Clock: vc, RealNow: real.now, ClaimTTL: time.Minute})
 		got, err := dead.Claim(ctx, "expiry", vc.Now())
 		must(t, err)
 		if len(got) != 1 || got[0].ID != "checkout-1" {
@@ -99,14 +95,14 @@ func TestExpiredClaimIsTakenOver(t *testing.T) {
 		// ...and dies before running it.
 
 		c := &counter{runs: map[string]int{}}
-		r := runnerOn(s, jobs.Options{Clock: vc, RealNow: fakeReal, ClaimTTL: time.Minute})
+		r := runnerOn(s, jobs.Options{Clock: vc, RealNow: real.now, ClaimTTL: time.Minute})
 		r.RegisterItems("expiry", c.do)
-		realNow.Store(real0.Add(59 * time.Second).UnixMilli())
+		real.set(59 * time.Second)
 		must(t, r.Tick(ctx))
 		if c.done() != 0 {
 			t.Fatalf("an item was taken from a live claim: %v", c.runs)
 		}
-		realNow.Store(real0.Add(time.Minute).UnixMilli())
+		real.set(time.Minute)
 		must(t, r.Tick(ctx))
 		must(t, r.Tick(ctx))
 		if c.runs["checkout-1"] != 1 {
@@ -123,13 +119,9 @@ func TestExpiredClaimIsTakenOver(t *testing.T) {
 func TestFailedItemIsRetriedAfterItsClaim(t *testing.T) {
 	onBoth(t, func(t *testing.T, open func() store.Store) {
 		ctx := context.Background()
-		vc := clock.NewVirtual(t0)
-		real0 := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-		var realNow atomic.Int64
-		realNow.Store(real0.UnixMilli())
+		vc, real := clock.NewVirtual(t0), newFakeReal()
 		s := open()
-		r := runnerOn(s, jobs.Options{Clock: vc, ClaimTTL: time.Minute,
-			RealNow: func() time.Time { return time.UnixMilli(realNow.Load()).UTC() }})
+		r := runnerOn(s, jobs.Options{Clock: vc, ClaimTTL: time.Minute, RealNow: real.now})
 		attempts := map[string]int{}
 		r.RegisterItems("rotation", func(ctx context.Context, it store.WorkItem, now time.Time) error {
 			attempts[it.ID]++
@@ -145,7 +137,7 @@ func TestFailedItemIsRetriedAfterItsClaim(t *testing.T) {
 		if attempts["flaky"] != 1 || attempts["later"] != 1 {
 			t.Fatalf("before the claim expired: %v, want one attempt each", attempts)
 		}
-		realNow.Store(real0.Add(time.Minute).UnixMilli())
+		real.set(time.Minute)
 		must(t, r.Tick(ctx))
 		must(t, r.Tick(ctx))
 		if attempts["flaky"] != 2 || attempts["later"] != 1 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -120,3 +121,15 @@ func runnerOn(s store.Store, o jobs.Options) *jobs.Runner {
 	o.Store, o.Lease, o.Interval = s, "test", time.Hour
 	return jobs.New(o)
 }
+
+// fakeReal is a real-time clock the test sets, for the claims' expiry.
+type fakeReal struct{ offset atomic.Int64 }
+
+var real0 = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func newFakeReal() *fakeReal { return &fakeReal{} }
+
+func (f *fakeReal) now() time.Time { return real0.Add(time.Duration(f.offset.Load())) }
+
+// set puts the clock d after its start.
+func (f *fakeReal) set(d time.Duration) { f.offset.Store(int64(d)) }
