@@ -8,7 +8,7 @@ import (
 
 const poolColumns = `id, org_id, name, type, created_at`
 
-func scanPool(r interface{ Scan(...any) error }) (store.Pool, error) {
+func scanPool(r scanner) (store.Pool, error) {
 	var p store.Pool
 	var created int64
 	err := r.Scan(&p.ID, &p.OrgID, &p.Name, &p.Type, &created)
@@ -36,16 +36,7 @@ func (q queries) ListPools(ctx context.Context, orgID, poolType, afterID string,
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []store.Pool
-	for rows.Next() {
-		p, err := scanPool(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return collect(rows, scanPool)
 }
 
 func (q queries) GetPoolSettings(ctx context.Context, poolID string) (store.PoolSettings, error) {

@@ -139,6 +139,25 @@ func mustAffect(res sql.Result, err error, notFound error) error {
 	return nil
 }
 
+func errStale(what string) error { return fmt.Errorf("%s: %w", what, store.ErrStale) }
+
+// scanner is what *sql.Row and *sql.Rows share; every record has one scan function over it.
+type scanner = interface{ Scan(dest ...any) error }
+
+// collect reads every row through scan and closes rows: the one loop behind every list query.
+func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // notFound wraps sql.ErrNoRows as store.ErrNotFound.
 func notFound(what string, err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
