@@ -292,6 +292,11 @@ func (s *Service) checkAgents(ctx context.Context, q store.Queries, p store.Pool
 	}
 	owner := map[string]string{}
 	if in.Schedule != nil {
+		// Two edits of one pool's scheduled jobs, each reading the other's agents as free, must
+		// not both commit: holding the pool makes them take turns.
+		if _, err := q.LockPool(ctx, p.OrgID, p.ID); err != nil {
+			return nil, nil, err
+		}
 		jobs, err := q.ListJobs(ctx, p.ID)
 		if err != nil {
 			return nil, nil, err

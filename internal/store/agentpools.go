@@ -9,6 +9,9 @@ import (
 type Pools interface {
 	CreatePool(ctx context.Context, p Pool) error
 	GetPool(ctx context.Context, orgID, id string) (Pool, error)
+	// LockPool is GetPool that, inside InTx, also holds the pool until the transaction ends:
+	// another LockPool of it waits. It guards rules that span a pool's jobs.
+	LockPool(ctx context.Context, orgID, id string) (Pool, error)
 	// ListPools returns up to limit pools of one type with ids greater than afterID, by id.
 	ListPools(ctx context.Context, orgID, poolType, afterID string, limit int) ([]Pool, error)
 	GetPoolSettings(ctx context.Context, poolID string) (PoolSettings, error)
@@ -30,6 +33,8 @@ type Agents interface {
 // UpdateJobs are agent pool update jobs with their per-agent progress.
 type UpdateJobs interface {
 	CreateJob(ctx context.Context, j Job) error
+	// GetJob reads a job; inside InTx it also holds the job until the transaction ends, so that
+	// transactions changing one job run one after the other.
 	GetJob(ctx context.Context, poolID, id string) (Job, error)
 	ListJobs(ctx context.Context, poolID string) ([]Job, error)
 	// ListJobsByStatus returns every job (of every org) in one of the statuses, oldest first.

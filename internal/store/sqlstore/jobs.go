@@ -59,7 +59,8 @@ func (q queries) insertJobAgents(ctx context.Context, j store.Job) error {
 }
 
 func (q queries) GetJob(ctx context.Context, poolID, id string) (store.Job, error) {
-	j, err := scanJob(q.db.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE pool_id = $1 AND id = $2`, poolID, id))
+	j, err := scanJob(q.db.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE pool_id = $1 AND id = $2`+q.forUpdate(),
+		poolID, id))
 	if err != nil {
 		return j, notFound("get job", err)
 	}
