@@ -183,7 +183,7 @@ func (s *Service) DeleteJob(ctx context.Context, orgID, poolID, jobID string) er
 
 // clearedAgents is what a deleted job's agents show next: the progress of the remaining job that
 // touched each last, or nothing when no other job did.
-func clearedAgents(ctx context.Context, q store.Queries, in []store.JobAgent) ([]store.JobAgent, error) {
+func clearedAgents(ctx context.Context, q store.UpdateJobs, in []store.JobAgent) ([]store.JobAgent, error) {
 	out := make([]store.JobAgent, len(in))
 	for i, a := range in {
 		a.Status, a.Message = "", ""

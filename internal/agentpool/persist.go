@@ -43,7 +43,7 @@ func SaveJob(ctx context.Context, q store.Queries, before, j store.Job) error {
 // and j onto the agent's record. Only those agents are read and written: a save then neither
 // overwrites what another job recorded on the other agents since, nor reads the whole pool,
 // which on PostgreSQL (SERIALIZABLE) would make every save conflict with every heartbeat.
-func MirrorAgents(ctx context.Context, q store.Queries, before, j store.Job) error {
+func MirrorAgents(ctx context.Context, q store.Agents, before, j store.Job) error {
 	for i, ja := range j.Agents {
 		if i < len(before.Agents) && before.Agents[i].AgentID == ja.AgentID &&
 			before.Agents[i].Status == ja.Status && before.Agents[i].Message == ja.Message {
