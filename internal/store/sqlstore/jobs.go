@@ -158,9 +158,8 @@ func (q queries) SaveJob(ctx context.Context, j store.Job) error {
 	return q.saveJobAgents(ctx, j)
 }
 
-// saveJobAgents writes only the progress rows that changed. Rewriting them all would touch every
-// row and index entry of the job on each save, which on PostgreSQL (SERIALIZABLE) makes saves of
-// unrelated jobs conflict with each other through shared index pages.
+// saveJobAgents writes only the progress rows that changed: rewriting them all would touch every
+// row and index entry of the job on each save, most of them for nothing.
 func (q queries) saveJobAgents(ctx context.Context, j store.Job) error {
 	stored := []store.Job{{ID: j.ID}}
 	if err := q.loadJobAgents(ctx, stored); err != nil {
