@@ -1,11 +1,8 @@
 package scenario
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -45,8 +42,8 @@ func TestLifecycleActionsNeverConflict(t *testing.T) {
 		sched := map[string]any{"cron": "0 3 1 1 *", "timezone": "UTC", "duration": 60}
 		scheduled := e.createJob(poolID, sched, a...)
 		streams = append(streams,
-			&actionStream{pool: poolID, job: onDemand.ID, actions: []string{"pause", "", "resume"}, body: jobBody(a, nil)},
-			&actionStream{pool: poolID, job: scheduled.ID, actions: []string{"deactivate", "", "activate"}, body: jobBody(a, sched)})
+			&actionStream{pool: poolID, job: onDemand.ID, actions: []string{"pause", "", "resume"}, body: jobDefinition(nil, a...)},
+			&actionStream{pool: poolID, job: scheduled.ID, actions: []string{"deactivate", "", "activate"}, body: jobDefinition(sched, a...)})
 	}
 
 	ctx, stopAgents := context.WithCancel(context.Background())
@@ -71,17 +68,24 @@ func TestLifecycleActionsNeverConflict(t *testing.T) {
 		})
 	}
 
-	var statuses sync.Map // status code → *atomic.Int64
+	var mu sync.Mutex
+	counts := map[int]int{} // answers by status code
 	var actionsDone sync.WaitGroup
 	for i, st := range streams {
 		actionsDone.Go(func() {
 			for n := range rounds * len(st.actions) {
 				s := servers[(i+n)%len(servers)]
-				code, body := st.do(t, s, st.actions[n%len(st.actions)])
-				c, _ := statuses.LoadOrStore(code, new(atomic.Int64))
-				c.(*atomic.Int64).Add(1)
+				action := st.actions[n%len(st.actions)]
+				code, body, err := st.do(s, action)
+				if err != nil {
+					t.Errorf("job %s %q: %v", st.job, action, err)
+					continue
+				}
+				mu.Lock()
+				counts[code]++
+				mu.Unlock()
 				if code/100 != 2 {
-					t.Errorf("job %s %q: status %d: %s", st.job, st.actions[n%len(st.actions)], code, body)
+					t.Errorf("job %s %q: status %d: %s", st.job, action, code, body)
 				}
 			}
 		})
@@ -89,8 +93,6 @@ func TestLifecycleActionsNeverConflict(t *testing.T) {
 	actionsDone.Wait()
 	stopAgents()
 	agentsDone.Wait()
-	counts := map[any]int64{}
-	statuses.Range(func(k, v any) bool { counts[k] = v.(*atomic.Int64).Load(); return true })
 	t.Logf("%d actions answered %v; %d heartbeats, %d failed", pools*2*rounds*3, counts, beats.Load(), beatErrs.Load())
 	if counts[http.StatusConflict] > 0 {
 		t.Errorf("%d actions answered 409", counts[http.StatusConflict])
@@ -102,45 +104,15 @@ func TestLifecycleActionsNeverConflict(t *testing.T) {
 type actionStream struct {
 	pool, job string
 	actions   []string
-	body      []byte
-}
-
-func jobBody(agents []*agent, schedule map[string]any) []byte {
-	list := make([]map[string]string, len(agents))
-	for i, a := range agents {
-		list[i] = map[string]string{"id": a.id}
-	}
-	body := map[string]any{"name": "rollout", "agentType": "AD", "agents": list, "enabled": true}
-	if schedule != nil {
-		body["schedule"] = schedule
-	}
-	b, _ := json.Marshal(body)
-	return b
+	body      map[string]any
 }
 
 // do sends one action to s and returns the status and body of the answer.
-func (st *actionStream) do(t *testing.T, s *apptest.Server, action string) (int, string) {
-	path := s.URL + "/api/v1/agentPools/" + st.pool + "/updates/" + st.job
-	var body io.Reader
-	if action == "" {
-		body = bytes.NewReader(st.body)
-	} else {
-		path += "/" + action
+func (st *actionStream) do(s *apptest.Server, action string) (int, string, error) {
+	path, body := "/api/v1/agentPools/"+st.pool+"/updates/"+st.job, any(st.body)
+	if action != "" {
+		path, body = path+"/"+action, nil
 	}
-	req, err := http.NewRequest("POST", path, body)
-	if err != nil {
-		t.Error(err)
-		return 0, ""
-	}
-	req.Header.Set("Authorization", "SSWS "+apptest.AdminToken)
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := s.HTTP.Do(req)
-	if err != nil {
-		t.Errorf("%s: %v", path, err)
-		return 0, ""
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(data)
+	status, data, err := send(context.Background(), s, "POST", path, body)
+	return status, string(data), err
 }
