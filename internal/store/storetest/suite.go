@@ -38,6 +38,7 @@ func Run(t *testing.T, b Backend) {
 		{"TxRollback", testTxRollback},
 		{"ConcurrentTx", testConcurrentTx},
 		{"LockPoolTakesTurns", testLockPoolTakesTurns},
+		{"CreateUnlessPresent", testCreateUnlessPresent},
 		{"Releases", testReleases},
 		{"Leases", testLeases},
 		{"Events", testEvents},
