@@ -183,7 +183,7 @@ func (s *Service) DeleteJob(ctx context.Context, orgID, poolID, jobID string) er
 
 // clearedAgents is what a deleted job's agents show next: the progress of the remaining job that
 // touched each last, or nothing when no other job did.
-func clearedAgents(ctx context.Context, q store.Queries, in []store.JobAgent) ([]store.JobAgent, error) {
+func clearedAgents(ctx context.Context, q store.UpdateJobs, in []store.JobAgent) ([]store.JobAgent, error) {
 	out := make([]store.JobAgent, len(in))
 	for i, a := range in {
 		a.Status, a.Message = "", ""
@@ -292,6 +292,11 @@ func (s *Service) checkAgents(ctx context.Context, q store.Queries, p store.Pool
 	}
 	owner := map[string]string{}
 	if in.Schedule != nil {
+		// Two edits of one pool's scheduled jobs, each reading the other's agents as free, must
+		// not both commit: holding the pool makes them take turns.
+		if _, err := q.LockPool(ctx, p.OrgID, p.ID); err != nil {
+			return nil, nil, err
+		}
 		jobs, err := q.ListJobs(ctx, p.ID)
 		if err != nil {
 			return nil, nil, err

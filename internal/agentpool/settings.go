@@ -34,7 +34,7 @@ func storedSettings(ctx context.Context, q store.Pools, p store.Pool) (store.Poo
 	return st, err
 }
 
-func (s *Service) settingsView(ctx context.Context, q store.Queries, p store.Pool, st store.PoolSettings) (Settings, error) {
+func (s *Service) settingsView(ctx context.Context, q store.Releases, p store.Pool, st store.PoolSettings) (Settings, error) {
 	cat, err := LoadCatalog(ctx, q, p.Type)
 	if err != nil {
 		return Settings{}, err

@@ -62,7 +62,7 @@ func OpenStore(ctx context.Context, cfg config.Config) (store.Store, error) {
 		return nil, err
 	}
 	if db.Driver == "postgres" {
-		return postgres.Open(ctx, db.DSN)
+		return postgres.Open(ctx, db.DSN, cfg.DBMaxConns)
 	}
 	if db.DSN != ":memory:" {
 		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {

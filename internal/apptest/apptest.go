@@ -54,6 +54,7 @@ func Start(t testing.TB, o Options) *Server {
 	cfg.VirtualClock = o.VirtualClock
 	cfg.TickInterval = 50 * time.Millisecond
 	cfg.RateLimit = 100000
+	cfg.DBMaxConns = 4 // several servers and tests share one PostgreSQL
 	cfg.SecretKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 	switch {
 	case o.DatabaseURL != "":

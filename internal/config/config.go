@@ -22,6 +22,7 @@ type Config struct {
 	LogLevel     string
 	LogFormat    string
 	MaxBodyBytes int64
+	DBMaxConns   int // PostgreSQL connections per process, all kept open
 
 	AdminToken   string
 	OPATeam      string
@@ -51,6 +52,7 @@ func Default() Config {
 		LogLevel:          "info",
 		LogFormat:         "text",
 		MaxBodyBytes:      1 << 20,
+		DBMaxConns:        20,
 		OPATeam:           "keyward",
 		RateLimit:         600,
 		TokenTTL:          time.Hour,
@@ -147,6 +149,9 @@ func (c Config) Validate() error {
 	}
 	if c.RateLimit < 1 {
 		bad("rate-limit: must be at least 1 request per minute")
+	}
+	if c.DBMaxConns < 1 {
+		bad("db-max-conns: must be at least 1")
 	}
 	if c.MaxBodyBytes < 1024 {
 		bad("max-body-bytes: must be at least 1024")

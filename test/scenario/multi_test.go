@@ -75,10 +75,11 @@ func TestThreeServersShareOneDatabase(t *testing.T) {
 	url := storetest.PostgresURL(t)
 	servers := make([]*apptest.Server, 3)
 	for i := range servers {
-		p := startProcess(t, url, "KEYWARD_VIRTUAL_CLOCK=false", "KEYWARD_TICK_INTERVAL=20ms", "KEYWARD_UPDATE_TIMEOUT=1m")
+		p := startProcess(t, url, "KEYWARD_VIRTUAL_CLOCK=false", "KEYWARD_TICK_INTERVAL=20ms", "KEYWARD_UPDATE_TIMEOUT=1m",
+			"KEYWARD_DB_MAX_CONNS=4")
 		servers[i] = apptest.Remote(t, p.URL)
 	}
-	st, err := postgres.Open(context.Background(), url)
+	st, err := postgres.Open(context.Background(), url, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
