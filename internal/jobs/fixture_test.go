@@ -30,7 +30,7 @@ func onBoth(t *testing.T, body func(t *testing.T, open func() store.Store)) {
 		},
 		"postgres": {
 			addr: func(t *testing.T) string { return storetest.PostgresURL(t) },
-			open: func(ctx context.Context, addr string) (store.Store, error) { return postgres.Open(ctx, addr) },
+			open: func(ctx context.Context, addr string) (store.Store, error) { return postgres.Open(ctx, addr, 4) },
 		},
 	}
 	for name, b := range backends {
