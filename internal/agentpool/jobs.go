@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -280,7 +281,7 @@ func (s *Service) checkAgents(ctx context.Context, q store.Queries, p store.Pool
 		return nil, []string{"agents: at least one agent is required"}, nil
 	}
 	if len(in.AgentIDs) > MaxJobAgents {
-		return nil, []string{"agents: at most " + itoa(MaxJobAgents) + " agents per update"}, nil
+		return nil, []string{"agents: at most " + strconv.Itoa(MaxJobAgents) + " agents per update"}, nil
 	}
 	all, err := q.ListAgents(ctx, []string{p.ID})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/keyward/keyward/internal/auth"
+	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/httpapi/wire"
 )
 
@@ -21,7 +22,7 @@ type Handlers struct {
 // Routes is the OPA route table.
 func (h *Handlers) Routes() []wire.Route {
 	return []wire.Route{
-		{Method: "POST", Pattern: "/v1/teams/{team_name}/service_token", Name: "IssueServiceToken", Access: wire.Public, Handler: h.issueServiceToken},
+		{Method: "POST", Pattern: "/v1/teams/{team_name}/service_token", Name: "IssueServiceToken", Access: wire.Public, Bucket: wire.BucketOPA, Handler: h.issueServiceToken},
 	}
 }
 
@@ -41,13 +42,13 @@ func (h *Handlers) issueServiceToken(w http.ResponseWriter, r *http.Request) err
 	}
 	var missing []string
 	if strings.TrimSpace(in.KeyID) == "" {
-		missing = append(missing, "key_id is required")
+		missing = append(missing, "key_id: is required")
 	}
 	if in.KeySecret == "" {
-		missing = append(missing, "key_secret is required")
+		missing = append(missing, "key_secret: is required")
 	}
 	if len(missing) > 0 {
-		return &wire.Error{Status: http.StatusBadRequest, Code: wire.CodeValidation, Summary: "invalid request", Causes: missing}
+		return fault.InvalidFields(missing...)
 	}
 	t, err := h.Auth.IssueServiceToken(r.Context(), r.PathValue("team_name"), in.KeyID, in.KeySecret, h.Now(), h.TokenTTL)
 	if err != nil {

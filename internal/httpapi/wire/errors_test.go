@@ -15,8 +15,13 @@ import (
 	"github.com/keyward/keyward/internal/store"
 )
 
+// validation, notFound and conflict are the API errors the domain's faults become.
+func validation(what string, causes ...string) *Error { return As(fault.Invalidf(what, causes...)) }
+func notFound(id, typ string) *Error                  { return As(fault.Missing(id, typ)) }
+func conflict(summary string) *Error                  { return As(fault.Conflictf("%s", summary)) }
+
 func TestAs(t *testing.T) {
-	api := Validation("name", "name: required")
+	api := validation("name", "name: required")
 	cases := []struct {
 		name    string
 		err     error
@@ -25,7 +30,7 @@ func TestAs(t *testing.T) {
 		summary string // exact when set
 	}{
 		{"API error passes through", api, 400, "E0000001", "Api validation failed: name"},
-		{"wrapped API error", fmt.Errorf("ctx: %w", NotFound("0oa1", "AgentPool")), 404, "E0000007",
+		{"wrapped API error", fmt.Errorf("ctx: %w", notFound("0oa1", "AgentPool")), 404, "E0000007",
 			"Not found: Resource not found: 0oa1 (AgentPool)"},
 		{"store not found", fmt.Errorf("get: %w", store.ErrNotFound), 404, "E0000007", ""},
 		{"store conflict", store.ErrConflict, 409, "E0000001", ""},
@@ -117,11 +122,11 @@ func TestWriteErrorOPA(t *testing.T) {
 		err  *Error
 		want string
 	}{
-		{Validation("name", "name: required"), `{"code":400,"message":"Api validation failed: name: name: required","type":"bad_request"}`},
+		{validation("name", "name: required"), `{"code":400,"message":"name: required","type":"bad_request"}`},
 		{InvalidToken(), `{"code":401,"message":"Invalid token provided","type":"authorization_error"}`},
 		{Forbidden(), `{"code":403,"message":"You do not have permission to perform the requested action","type":"forbidden"}`},
 		{&Error{Status: 404, Summary: "gone"}, `{"code":404,"message":"gone","type":"not_found"}`},
-		{Conflict("exists"), `{"code":409,"message":"exists","type":"conflict"}`},
+		{conflict("exists"), `{"code":409,"message":"exists","type":"conflict"}`},
 		{&Error{Status: 412, Summary: "stale"}, `{"code":412,"message":"stale","type":"precondition_failed"}`},
 		{&Error{Status: 413, Summary: "big"}, `{"code":413,"message":"big","type":"bad_request"}`},
 		{&Error{Status: 415, Summary: "xml"}, `{"code":415,"message":"xml","type":"bad_request"}`},
