@@ -32,9 +32,13 @@ type Resource struct {
 
 // Cause is one problem with the input.
 type Cause struct {
-	Field string // the input field at fault, e.g. "name" or "agents[2].id"; "" for the request as a whole
-	Text  string // the whole sentence shown to the caller; it names Field when there is one
+	Field    string // the input field at fault, e.g. "name" or "agents[2].id"; "" for the request as a whole
+	Text     string // the whole sentence shown to the caller; it names Field when there is one
+	Required bool   // the field is missing (each dialect may word this its own way)
 }
+
+// Required is the cause of a missing field.
+func Required(field, text string) Cause { return Cause{Field: field, Text: text, Required: true} }
 
 // Error is a domain failure meant for the API caller.
 type Error struct {
@@ -81,20 +85,25 @@ func ParseCause(text string) Cause {
 	return Cause{Field: field, Text: text}
 }
 
+// ParseCauses parses each text with ParseCause.
+func ParseCauses(texts ...string) []Cause {
+	out := make([]Cause, len(texts))
+	for i, t := range texts {
+		out[i] = ParseCause(t)
+	}
+	return out
+}
+
 // Invalidf is an Invalid fault about what, with one cause per problem, each written
 // "field: problem" (or a sentence about the whole request).
 func Invalidf(what string, causes ...string) *Error {
-	e := &Error{Kind: Invalid, Summary: what, Causes: make([]Cause, len(causes))}
-	for i, c := range causes {
-		e.Causes[i] = ParseCause(c)
-	}
-	return e
+	return &Error{Kind: Invalid, Summary: what, Causes: ParseCauses(causes...)}
 }
 
-// InvalidFields is an Invalid fault about the first failing field, as Okta words its validation
+// InvalidFields is an Invalid fault about its first failing field, as Okta words validation
 // errors ("Api validation failed: name").
-func InvalidFields(causes ...string) *Error {
-	e := Invalidf("", causes...)
+func InvalidFields(causes ...Cause) *Error {
+	e := &Error{Kind: Invalid, Causes: causes}
 	e.Summary = e.Field()
 	return e
 }

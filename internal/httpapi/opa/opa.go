@@ -40,12 +40,12 @@ func (h *Handlers) issueServiceToken(w http.ResponseWriter, r *http.Request) err
 	if err := wire.Decode(r, &in); err != nil {
 		return err
 	}
-	var missing []string
+	var missing []fault.Cause
 	if strings.TrimSpace(in.KeyID) == "" {
-		missing = append(missing, "key_id: is required")
+		missing = append(missing, fault.Required("key_id", "key_id: is required"))
 	}
 	if in.KeySecret == "" {
-		missing = append(missing, "key_secret: is required")
+		missing = append(missing, fault.Required("key_secret", "key_secret: is required"))
 	}
 	if len(missing) > 0 {
 		return fault.InvalidFields(missing...)

@@ -100,7 +100,7 @@ func As(err error) *Error {
 
 // fromFault words a fault in both dialects.
 func fromFault(f *fault.Error, err error) *Error {
-	e := &Error{Causes: f.CauseTexts(), Message: opaMessage(f), Err: err}
+	e := &Error{Causes: oktaCauseTexts(f), Message: opaMessage(f), Err: err}
 	switch f.Kind {
 	case fault.NotFound:
 		e.Status, e.Code, e.Summary = http.StatusNotFound, CodeNotFound, "Not found: "+f.Summary
@@ -116,6 +116,18 @@ func fromFault(f *fault.Error, err error) *Error {
 		e.Status, e.Code, e.Summary = http.StatusBadRequest, CodeValidation, oktaValidation+f.Summary
 	}
 	return e
+}
+
+// oktaCauseTexts words each cause for Okta, which says "errors in the field: <field>" of a field
+// that is missing (as Okta's recorded answers show).
+func oktaCauseTexts(f *fault.Error) []string {
+	out := f.CauseTexts()
+	for i, c := range f.Causes {
+		if c.Required && c.Field != "" {
+			out[i] = "errors in the field: " + c.Field
+		}
+	}
+	return out
 }
 
 // opaMessage is OPA's message for a fault: for invalid input, the causes (each names its field).
