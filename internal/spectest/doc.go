@@ -28,5 +28,9 @@
 //
 // Use Spec.ValidateResponse to check one response, or wrap a client's
 // transport with Spec.Transport or Transport so that every response on the
-// document's paths is checked and reported through the test.
+// document's paths is checked and reported through the test. The two OPA
+// documents (opa-projects.yaml and opa-team.yaml) both cover /v1/teams/;
+// given both, Transport checks each response against the one describing the
+// operation. Spec.Operation finds an operation by operationId, for tests that
+// compare route tables with the documents (e.g. x-okta-opa-roles).
 package spectest
