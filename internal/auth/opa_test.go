@@ -14,7 +14,9 @@ import (
 // groupRoles is a RoleSource that ignores the token, as the group-based one will.
 type groupRoles map[string][]string
 
-func (g groupRoles) Roles(_ context.Context, c OPACredential) ([]string, error) { return g[c.Principal], nil }
+func (g groupRoles) Roles(_ context.Context, c OPACredential) ([]string, error) {
+	return g[c.Principal], nil
+}
 
 func TestOPA(t *testing.T) {
 	w := newWorld(t)

@@ -11,7 +11,7 @@
 // content must have an empty body. An undeclared status is accepted only in
 // these cases:
 //
-//   - 400, 401, 405, 411, 415 and 500 with an application/json body that is
+//   - 400, 401, 405, 411, 415, 429 and 500 with an application/json body that is
 //     a complete error object of the document's dialect: for the Okta
 //     management API an object with string errorCode, errorSummary,
 //     errorLink and errorId and an array errorCauses; for Okta Privileged
