@@ -142,10 +142,7 @@ func credentialErr(err error, header string) error {
 // insufficientScope is Okta's answer to a bearer token without the scope: 403, no body, and a
 // WWW-Authenticate header naming the scope.
 func insufficientScope(r *http.Request, scope string) error {
-	org := "http://" + r.Host
-	if r.TLS != nil {
-		org = "https://" + r.Host
-	}
+	org := wire.BaseURL(r)
 	return &wire.Error{Status: http.StatusForbidden, Code: wire.CodeForbidden, NoBody: true,
 		Summary: "insufficient scope", Header: http.Header{"Www-Authenticate": {
 			`Bearer authorization_uri="` + org + `/oauth2/v1/authorize", realm="` + org + `", scope="` + scope +

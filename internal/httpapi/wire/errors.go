@@ -56,6 +56,11 @@ const (
 // oktaValidation prefixes Okta's validation summaries; OPA messages never carry it.
 const oktaValidation = "Api validation failed: "
 
+// Validation is invalid input found while reading a request (before any domain code runs), with
+// one cause per problem, each "field: problem": Okta's 400 E0000001 "Api validation failed:
+// <what>", OPA's 400 naming the field.
+func Validation(what string, causes ...string) *Error { return As(fault.Invalidf(what, causes...)) }
+
 // InvalidToken is 401 E0000011.
 func InvalidToken() *Error { return As(fault.Unauthorizedf("Invalid token provided")) }
 
