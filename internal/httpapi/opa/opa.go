@@ -1,5 +1,9 @@
-// Package opa serves the Okta Privileged Access API under /v1/teams/{team_name}. Errors here
-// are OPA's {"code","message","type"}; a missing role answers 401, as OPA does.
+// Package opa serves the Okta Privileged Access API under /v1/teams/{team_name}. Each route row
+// names its operationId and, for calls with a bearer token (wire.OPABearer), the operation's
+// x-okta-opa-roles; the router refuses a token of another team or without one of the roles with
+// 401, as OPA does, and a test checks every row against the spec. Handlers return faults, which
+// package wire words as OPA's {"code","message","type"}; lists go through paging.OPA; every
+// route counts against the team's rate-limit bucket (wire.BucketOPA). See docs/opa.md.
 package opa
 
 import (
