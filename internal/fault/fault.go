@@ -49,11 +49,14 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	s := e.Summary
-	if len(e.Causes) > 0 {
-		s += ": " + strings.Join(e.CauseTexts(), "; ")
+	causes := strings.Join(e.CauseTexts(), "; ")
+	switch {
+	case causes == "":
+		return e.Summary
+	case e.Summary == "":
+		return causes
 	}
-	return s
+	return e.Summary + ": " + causes
 }
 
 // CauseTexts returns the causes' sentences.

@@ -31,3 +31,15 @@ func TestInvalidFieldsIsAboutTheFirstFailingField(t *testing.T) {
 		t.Error("As does not find a wrapped fault")
 	}
 }
+
+func TestErrorText(t *testing.T) {
+	for want, e := range map[string]*Error{
+		"AgentPool: name: is required":     Invalidf("AgentPool", "name: is required"),
+		"a sentence":                       InvalidFields(ParseCause("a sentence")),
+		"Resource not found: p1 (Project)": Missing("p1", "Project"),
+	} {
+		if got := e.Error(); got != want {
+			t.Errorf("Error() = %q, want %q", got, want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/keyward/keyward/internal/auth"
 	"github.com/keyward/keyward/internal/fault"
@@ -141,7 +142,7 @@ func opaMessage(f *fault.Error) string {
 		return joinCauses("", f.CauseTexts())
 	}
 	if f.Kind == fault.Invalid {
-		return "invalid " + f.Summary
+		return strings.TrimSpace("invalid " + f.Summary)
 	}
 	return joinCauses(f.Summary, f.CauseTexts())
 }
