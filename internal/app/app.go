@@ -109,8 +109,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 	a.jobs = append(a.jobs, jobs...)
 	a.handler = httpapi.New(httpapi.Config{
 		Log: log, Store: s, Auth: authn, Registry: reg, MaxBody: cfg.MaxBodyBytes,
-		Limiter: httpapi.NewRateLimiter(cfg.RateLimit, realNow),
-		Routes:  routes,
+		Limiter: httpapi.NewRateLimiter(cfg.RateLimit, realNow), OPALimiter: httpapi.NewRateLimiter(cfg.OPARateLimit, realNow),
+		Now: realNow, Routes: routes,
 	})
 	return a, nil
 }

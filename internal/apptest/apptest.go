@@ -112,7 +112,7 @@ func Remote(t testing.TB, url string) *Server {
 
 // Validating wraps next so that every response on the specs' paths is checked against them.
 func Validating(t testing.TB, next http.RoundTripper) http.RoundTripper {
-	return spectest.Transport(t, next, spectest.Load(t, "okta-agent-pools.yaml"), spectest.Load(t, "opa-projects.yaml"))
+	return spectest.Transport(t, next, spectest.Load(t, "okta-agent-pools.yaml"), spectest.Load(t, "opa-projects.yaml"), spectest.Load(t, "opa-team.yaml"))
 }
 
 // DialTransport is a transport that connects to addr whatever host a URL names: the Okta Go SDK

@@ -32,6 +32,7 @@ type Config struct {
 
 	VirtualClock bool
 	RateLimit    int // requests per minute per org for the agent-pools bucket
+	OPARateLimit int // requests per minute per team on the OPA API
 	TokenTTL     time.Duration
 
 	HeartbeatInterval time.Duration
@@ -55,6 +56,7 @@ func Default() Config {
 		DBMaxConns:        20,
 		OPATeam:           "keyward",
 		RateLimit:         600,
+		OPARateLimit:      600,
 		TokenTTL:          time.Hour,
 		HeartbeatInterval: 30 * time.Second,
 		DisruptedAfter:    2 * time.Minute,
@@ -152,6 +154,9 @@ func (c Config) Validate() error {
 	}
 	if c.DBMaxConns < 1 {
 		bad("db-max-conns: must be at least 1")
+	}
+	if c.OPARateLimit < 1 {
+		bad("opa-rate-limit: must be at least 1 request per minute")
 	}
 	if c.MaxBodyBytes < 1024 {
 		bad("max-body-bytes: must be at least 1024")

@@ -116,12 +116,21 @@ func (s *Store) runTx(ctx context.Context, fn func(q store.Queries) error) (err 
 		}
 	}()
 	if err = fn(queries{db: tx, d: s.d, tx: true}); err != nil {
-		return err
+		return cancelled(ctx, err)
 	}
 	if err = tx.Commit(); err != nil {
-		return fmt.Errorf("sqlstore: commit: %w", err)
+		return fmt.Errorf("sqlstore: commit: %w", cancelled(ctx, err))
 	}
 	return nil
+}
+
+// cancelled reports a transaction that database/sql ended because ctx ended (it answers
+// sql.ErrTxDone then) as ctx's error: cancelled work is the caller's doing, not a server error.
+func cancelled(ctx context.Context, err error) error {
+	if errors.Is(err, sql.ErrTxDone) && ctx.Err() != nil {
+		return fmt.Errorf("%w (%v)", ctx.Err(), err)
+	}
+	return err
 }
 
 // execer is what *sql.DB and *sql.Tx share.
