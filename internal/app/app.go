@@ -25,6 +25,7 @@ import (
 	"github.com/keyward/keyward/internal/httpapi/opa"
 	"github.com/keyward/keyward/internal/httpapi/wire"
 	"github.com/keyward/keyward/internal/oauth"
+	"github.com/keyward/keyward/internal/pam"
 	"github.com/keyward/keyward/internal/store"
 	"github.com/keyward/keyward/internal/store/postgres"
 	"github.com/keyward/keyward/internal/store/sqlite"
@@ -62,7 +63,7 @@ func OpenStore(ctx context.Context, cfg config.Config) (store.Store, error) {
 		return nil, err
 	}
 	if db.Driver == "postgres" {
-		return postgres.Open(ctx, db.DSN)
+		return postgres.Open(ctx, db.DSN, cfg.DBMaxConns)
 	}
 	if db.DSN != ":memory:" {
 		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
@@ -88,7 +89,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 	}
 	issuer := &oauth.Issuer{Signer: sig, Issuer: "keyward", TTL: cfg.TokenTTL, Now: realNow,
 		Lookup: lookupClient(s), Replay: storeReplay{store: s, now: realNow}}
-	authn := &auth.Service{Store: s, Access: accessVerifier{issuer: issuer}}
+	authn := &auth.Service{Store: s, Access: accessVerifier{issuer: issuer}, RoleSource: groupRoles{&pam.Service{Store: s, Clock: clk}}}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -109,8 +110,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 	a.jobs = append(a.jobs, jobs...)
 	a.handler = httpapi.New(httpapi.Config{
 		Log: log, Store: s, Auth: authn, Registry: reg, MaxBody: cfg.MaxBodyBytes,
-		Limiter: httpapi.NewRateLimiter(cfg.RateLimit, realNow),
-		Routes:  routes,
+		Limiter: httpapi.NewRateLimiter(cfg.RateLimit, realNow), OPALimiter: httpapi.NewRateLimiter(cfg.OPARateLimit, realNow),
+		Now: realNow, Routes: routes,
 	})
 	return a, nil
 }

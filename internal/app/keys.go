@@ -19,7 +19,7 @@ import (
 
 // signer loads the OAuth signing key, creating it on first start. Every process sharing the
 // database uses the one key stored there, sealed under the server's secret key.
-func signer(ctx context.Context, s store.Store, cfg config.Config, now time.Time) (*oauth.Signer, error) {
+func signer(ctx context.Context, s store.Credentials, cfg config.Config, now time.Time) (*oauth.Signer, error) {
 	keyFile := filepath.Join(cfg.DataDir, "keyward.key")
 	raw, err := secret.LoadKey(cfg.SecretKey, keyFile)
 	if err != nil {
@@ -58,7 +58,7 @@ func signer(ctx context.Context, s store.Store, cfg config.Config, now time.Time
 // storeReplay remembers client assertion ids in the database, so a replay is caught whichever
 // process receives it.
 type storeReplay struct {
-	store store.Store
+	store store.Credentials
 	now   func() time.Time
 }
 
@@ -71,7 +71,7 @@ func (r storeReplay) Seen(ctx context.Context, clientID, jti string, expires tim
 }
 
 // lookupClient returns a service app as an OAuth client.
-func lookupClient(s store.Store) func(ctx context.Context, clientID string) (oauth.Client, error) {
+func lookupClient(s store.Credentials) func(ctx context.Context, clientID string) (oauth.Client, error) {
 	return func(ctx context.Context, clientID string) (oauth.Client, error) {
 		app, err := s.GetServiceApp(ctx, clientID)
 		if errors.Is(err, store.ErrNotFound) {

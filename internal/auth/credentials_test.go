@@ -13,10 +13,8 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
-	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/ids"
-	"github.com/keyward/keyward/internal/pam"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -84,7 +82,7 @@ func TestCreateServiceApp(t *testing.T) {
 	for _, c := range cases {
 		_, err := w.svc.CreateServiceApp(ctx, w.org, c.app, c.scopes, c.jwks, time.Now())
 		f, ok := fault.As(err)
-		if !ok || f.Kind != fault.Invalid || !strings.Contains(strings.Join(f.Causes, "|"), c.cause) {
+		if !ok || f.Kind != fault.Invalid || !strings.Contains(strings.Join(f.CauseTexts(), "|"), c.cause) {
 			t.Errorf("%s: %v, want an Invalid fault naming %q", c.name, err, c.cause)
 		}
 	}
@@ -94,12 +92,14 @@ func TestIssueServiceTokenStoresOnlyTheHash(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	now := time.Now()
-	created, err := (&pam.Service{Store: w.store, Clock: clock.Real{}}).CreateTeam(ctx, pam.NewTeam{Name: "acme", ServiceUser: "svc",
-		KeyID: "key-1", KeySecret: "s3cret"})
-	if err != nil {
+	team := store.Team{ID: ids.New(ids.Team), Name: "acme", CreatedAt: now}
+	if err := w.store.CreateTeam(ctx, team); err != nil {
 		t.Fatal(err)
 	}
-	team := created.Team
+	if err := w.store.CreateServiceUserKey(ctx, store.ServiceUserKey{ID: "key-1", TeamID: team.ID, UserName: "svc",
+		SecretHash: ids.Hash("s3cret"), Roles: []string{"resource_admin"}, CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
 	tok, err := w.svc.IssueServiceToken(ctx, "acme", "key-1", "s3cret", now, time.Hour)
 	if err != nil || tok.TeamName != "acme" || tok.ExpiresAt.Sub(now) > time.Hour || tok.ExpiresAt.Sub(now) < 59*time.Minute {
 		t.Fatalf("%+v, %v", tok, err)

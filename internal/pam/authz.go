@@ -103,3 +103,16 @@ func (s *Service) AdministeredResourceGroups(ctx context.Context, p Principal) (
 	}
 	return s.Store.ListResourceGroupIDsOwnedBy(ctx, p.TeamID, ids)
 }
+
+// ServiceTokenRoles returns the roles the holder of a service token has now: its key's user's
+// roles, or, for a key from before keys had users, the roles stored with the token.
+func (s *Service) ServiceTokenRoles(ctx context.Context, t store.ServiceToken) ([]string, error) {
+	key, err := s.Store.GetOPAKey(ctx, t.TeamID, t.KeyID)
+	if err != nil {
+		return nil, refused(err)
+	}
+	if key.UserID == "" {
+		return t.Roles, nil
+	}
+	return s.Roles(ctx, t.TeamID, key.UserID)
+}

@@ -20,7 +20,7 @@ func benchStores(b *testing.B, fn func(b *testing.B, svc *Service, teamID, rgID 
 			return sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "keyward.db"))
 		},
 		"postgres": func(b *testing.B) (store.Store, error) {
-			return postgres.Open(context.Background(), storetest.PostgresURL(b))
+			return postgres.Open(context.Background(), storetest.PostgresURL(b), 4)
 		},
 	}
 	for _, name := range []string{"sqlite", "postgres"} {

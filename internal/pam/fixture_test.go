@@ -30,7 +30,7 @@ func onBothStores(t *testing.T, fn func(f *fixture)) {
 	open := map[string]func(t *testing.T) (store.Store, error){
 		"sqlite": func(t *testing.T) (store.Store, error) { return sqlite.Open(context.Background(), ":memory:") },
 		"postgres": func(t *testing.T) (store.Store, error) {
-			return postgres.Open(context.Background(), storetest.PostgresURL(t))
+			return postgres.Open(context.Background(), storetest.PostgresURL(t), 4)
 		},
 	}
 	for _, name := range []string{"sqlite", "postgres"} {

@@ -27,6 +27,22 @@ func TestTeamStartsWithAnAdminServiceUser(t *testing.T) {
 		if strings.Join(roles, ",") != "end_user,pam_admin,resource_admin,security_admin" {
 			f.t.Fatalf("roles %v", roles)
 		}
+		tok, err := f.svc.IssueServiceToken(f.ctx, "acme", key.ID, key.Secret, t0, time.Hour)
+		f.must(err)
+		stored, err := f.svc.Store.GetServiceToken(f.ctx, ids.Hash(tok.Token), t0)
+		f.must(err)
+		held, err := f.svc.ServiceTokenRoles(f.ctx, stored)
+		f.must(err)
+		if strings.Join(held, ",") != strings.Join(roles, ",") || len(stored.Roles) != 0 {
+			f.t.Fatalf("token holder's roles %v (stored with the token: %v)", held, stored.Roles)
+		}
+		f.must(f.svc.RemoveMember(f.ctx, p.TeamID, "keyward-admins", "keyward-admin"))
+		held, err = f.svc.ServiceTokenRoles(f.ctx, stored)
+		f.must(err)
+		if strings.Join(held, ",") != "end_user" {
+			f.t.Fatalf("after leaving the admin group the token holder has %v", held)
+		}
+		f.must(f.svc.AddMember(f.ctx, p.TeamID, "keyward-admins", "keyward-admin"))
 		me, err := f.svc.Me(f.ctx, p, "acme")
 		f.must(err)
 		if me.Name != "keyward-admin" || me.TeamName != "acme" || me.ID != p.UserID {
@@ -254,12 +270,20 @@ func TestLegacyKeysAreAdopted(t *testing.T) {
 		f.must(s.CreateTeam(f.ctx, team))
 		f.must(s.CreateServiceUserKey(f.ctx, store.ServiceUserKey{ID: "key-1", TeamID: team.ID, UserName: "keyward-admin",
 			SecretHash: ids.Hash("s3cret"), Roles: []string{"resource_admin"}, CreatedAt: t0}))
-		_, err := f.svc.IssueServiceToken(f.ctx, "legacy", "key-1", "s3cret", t0, time.Hour)
-		f.wantFault(err, fault.Unauthorized, "") // a key without a user has no one to act as
-		for range 2 {                            // adopting twice changes nothing more
+		// Until adopted, the key's tokens carry its stored roles (and resolve to no user).
+		tok, err := f.svc.IssueServiceToken(f.ctx, "legacy", "key-1", "s3cret", t0, time.Hour)
+		f.must(err)
+		stored, err := s.GetServiceToken(f.ctx, ids.Hash(tok.Token), t0)
+		f.must(err)
+		if strings.Join(stored.Roles, ",") != "resource_admin" {
+			f.t.Fatalf("legacy token roles %v", stored.Roles)
+		}
+		_, err = f.svc.Caller(f.ctx, team.ID, tok.Token, t0)
+		f.wantFault(err, fault.Unauthorized, "")
+		for range 2 { // adopting twice changes nothing more
 			f.must(s.InTx(f.ctx, func(q store.Queries) error { return f.svc.AdoptLegacyKeys(f.ctx, q, "legacy") }))
 		}
-		tok, err := f.svc.IssueServiceToken(f.ctx, "legacy", "key-1", "s3cret", t0, time.Hour)
+		tok, err = f.svc.IssueServiceToken(f.ctx, "legacy", "key-1", "s3cret", t0, time.Hour)
 		f.must(err)
 		p, err := f.svc.Caller(f.ctx, team.ID, tok.Token, t0)
 		f.must(err)

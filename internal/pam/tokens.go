@@ -21,7 +21,7 @@ type ServiceToken struct {
 // unauthorized is the one fault every refused credential gets: it tells no caller which part
 // was wrong.
 func unauthorized() error {
-	return &fault.Error{Kind: fault.Unauthorized, Summary: "Authentication failed"}
+	return fault.Unauthorizedf("Authentication failed")
 }
 
 // IssueServiceToken exchanges an API key of an active service user for a bearer token valid for
@@ -42,19 +42,34 @@ func (s *Service) IssueServiceToken(ctx context.Context, teamName, keyID, keySec
 		(!key.ExpiresAt.IsZero() && !now.Before(key.ExpiresAt)) {
 		return ServiceToken{}, unauthorized()
 	}
-	user, err := s.Store.GetOPAUser(ctx, team.ID, key.UserID)
+	roles, err := s.keyHolderRoles(ctx, key)
 	if err != nil {
-		return ServiceToken{}, refused(err)
-	}
-	if user.Status != store.UserActive {
-		return ServiceToken{}, unauthorized()
+		return ServiceToken{}, err
 	}
 	secret := ids.Secret()
-	t := store.ServiceToken{Hash: ids.Hash(secret), TeamID: team.ID, KeyID: key.ID, CreatedAt: now, ExpiresAt: now.Add(ttl).Truncate(time.Second)}
+	t := store.ServiceToken{Hash: ids.Hash(secret), TeamID: team.ID, KeyID: key.ID, Roles: roles, CreatedAt: now,
+		ExpiresAt: now.Add(ttl).Truncate(time.Second)}
 	if err := s.Store.CreateServiceToken(ctx, t); err != nil {
 		return ServiceToken{}, err
 	}
 	return ServiceToken{Token: secret, ExpiresAt: t.ExpiresAt, TeamName: team.Name}, nil
+}
+
+// keyHolderRoles refuses a key whose user is not active. A key stored before keys had users
+// (see AdoptLegacyKeys) has no user to check: its tokens carry the roles stored with it.
+func (s *Service) keyHolderRoles(ctx context.Context, key store.OPAKey) ([]string, error) {
+	if key.UserID == "" {
+		legacy, err := s.Store.GetServiceUserKey(ctx, key.TeamID, key.ID)
+		return legacy.Roles, refused(err)
+	}
+	user, err := s.Store.GetOPAUser(ctx, key.TeamID, key.UserID)
+	if err != nil {
+		return nil, refused(err)
+	}
+	if user.Status != store.UserActive {
+		return nil, unauthorized()
+	}
+	return nil, nil
 }
 
 // Caller resolves a bearer token (a service token or a user's token) presented to a team to the

@@ -52,25 +52,13 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// scanner is what *sql.Row and *sql.Rows share.
-type scanner interface{ Scan(dest ...any) error }
-
 // list runs a query and scans every row with scan.
 func list[T any](ctx context.Context, q queries, query string, args []any, scan func(scanner) (T, error)) ([]T, error) {
 	rows, err := q.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return collect(rows, scan)
 }
 
 // inList returns "$n, $n+1, …" for values numbered after args, and args with values appended.
