@@ -11,14 +11,14 @@ import (
 	"github.com/keyward/keyward/internal/store"
 )
 
-// OPA's roles, as the spec's x-okta-opa-roles name them.
+// OPA's roles, as the spec's x-okta-opa-roles name them (package pam defines them).
 const (
-	RolePAMAdmin               = "pam_admin"
-	RoleResourceAdmin          = "resource_admin"
-	RoleSecurityAdmin          = "security_admin"
-	RoleDelegatedResourceAdmin = "delegated_resource_admin"
-	RoleDelegatedSecurityAdmin = "delegated_security_admin"
-	RoleEndUser                = "end_user"
+	RolePAMAdmin               = pam.RolePAMAdmin
+	RoleResourceAdmin          = pam.RoleResourceAdmin
+	RoleSecurityAdmin          = pam.RoleSecurityAdmin
+	RoleDelegatedResourceAdmin = pam.RoleDelegatedResourceAdmin
+	RoleDelegatedSecurityAdmin = pam.RoleDelegatedSecurityAdmin
+	RoleEndUser                = pam.RoleEndUser
 )
 
 // Roles lists every OPA role.
