@@ -22,6 +22,7 @@ import (
 	"github.com/keyward/keyward/internal/httpapi/admin"
 	"github.com/keyward/keyward/internal/httpapi/oauthapi"
 	"github.com/keyward/keyward/internal/httpapi/okta"
+	"github.com/keyward/keyward/internal/httpapi/paging"
 	"github.com/keyward/keyward/internal/httpapi/opa"
 	"github.com/keyward/keyward/internal/httpapi/wire"
 	"github.com/keyward/keyward/internal/oauth"
@@ -83,13 +84,18 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 	if err := bootstrap(ctx, s, cfg, realNow(), out); err != nil {
 		return nil, err
 	}
-	sig, err := signer(ctx, s, cfg, realNow())
+	box, rawKey, err := secretBox(cfg)
+	if err != nil {
+		return nil, err
+	}
+	sig, err := signer(ctx, s, cfg, box, realNow())
 	if err != nil {
 		return nil, fmt.Errorf("signing key: %w", err)
 	}
+	pamSvc := &pam.Service{Store: s, Clock: clk}
 	issuer := &oauth.Issuer{Signer: sig, Issuer: "keyward", TTL: cfg.TokenTTL, Now: realNow,
 		Lookup: lookupClient(s), Replay: storeReplay{store: s, now: realNow}}
-	authn := &auth.Service{Store: s, Access: accessVerifier{issuer: issuer}, RoleSource: groupRoles{&pam.Service{Store: s, Clock: clk}}}
+	authn := &auth.Service{Store: s, Access: accessVerifier{issuer: issuer}, RoleSource: groupRoles{pamSvc}}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -100,7 +106,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 		(&oauthapi.Handlers{Issuer: issuer}).Routes(),
 		(&okta.Handlers{Pools: d.pools}).Routes(),
 		(&admin.Handlers{Pools: d.pools, Auth: authn, Clock: realNow}).Routes(),
-		(&opa.Handlers{Auth: authn, TokenTTL: cfg.TokenTTL, Now: realNow}).Routes(),
+		(&opa.Handlers{Auth: authn, PAM: pamSvc, Paging: paging.OPA{Key: derivedKey(rawKey, "opa-paging")},
+			TokenTTL: cfg.TokenTTL, Now: realNow}).Routes(),
 	}
 	rolloutRoutes, jobs, err := rolloutParts(d)
 	if err != nil {

@@ -13,21 +13,18 @@ import (
 
 	"github.com/keyward/keyward/internal/auth"
 	"github.com/keyward/keyward/internal/fault"
+	"github.com/keyward/keyward/internal/httpapi/paging"
 	"github.com/keyward/keyward/internal/httpapi/wire"
+	"github.com/keyward/keyward/internal/pam"
 )
 
 // Handlers serves the OPA API.
 type Handlers struct {
 	Auth     *auth.Service
+	PAM      *pam.Service
+	Paging   paging.OPA
 	TokenTTL time.Duration
 	Now      func() time.Time // real time: service tokens must not expire on a virtual clock jump
-}
-
-// Routes is the OPA route table.
-func (h *Handlers) Routes() []wire.Route {
-	return []wire.Route{
-		{Method: "POST", Pattern: "/v1/teams/{team_name}/service_token", Name: "IssueServiceToken", Access: wire.Public, Bucket: wire.BucketOPA, Handler: h.issueServiceToken},
-	}
 }
 
 type tokenResponse struct {
