@@ -1,6 +1,6 @@
 // Package client is a small, dependency-free Go client for keyward.
 //
-// It covers three surfaces of a keyward server:
+// It covers these surfaces of a keyward server:
 //
 //   - the admin API under /keyward/v1 (pools, agents, registration tokens,
 //     releases, service apps, API tokens and the clock), authenticated with
@@ -10,10 +10,13 @@
 //     [NewAgent] sends heartbeats and update progress with that credential;
 //   - the few Okta Agent Pools API calls a simulator needs:
 //     [Client.ListAgentPools], which follows Link rel="next" headers until
-//     the last page, and [Client.ListUpdates].
+//     the last page, and [Client.ListUpdates];
+//   - the Okta Privileged Access API of one team under /v1/teams/{team}: an
+//     [OPA] client built with [NewOPA] trades a service user's API key for a
+//     bearer token, caches it and replaces it before expiry or on a 401.
 //
 // Every call takes a context. A non-2xx answer is returned as an *[APIError]
-// parsed from Okta's error body; network and decoding failures are returned
+// parsed from Okta's (or OPA's) error body; network and decoding failures are returned
 // as ordinary wrapped errors.
 //
 // The package imports only the standard library and no other keyward package,

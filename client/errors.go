@@ -9,7 +9,9 @@ import (
 )
 
 // APIError is a non-2xx answer from keyward, parsed from Okta's error body
-// {"errorCode","errorSummary","errorLink","errorId","errorCauses"}.
+// {"errorCode","errorSummary","errorLink","errorId","errorCauses"} or, on the
+// OPA API, from {"code","message","type"} (Code holds the type, e.g.
+// "not_found", and Summary the message).
 type APIError struct {
 	// Status is the HTTP status code of the answer.
 	Status int
@@ -81,6 +83,12 @@ func newAPIError(status int, body []byte) *APIError {
 		for _, c := range eb.ErrorCauses {
 			e.Causes = append(e.Causes, c.ErrorSummary)
 		}
+		return e
+	}
+	// OPA's body: {"code": <status>, "message", "type"}; type becomes Code.
+	var ob struct{ Message, Type string }
+	if json.Unmarshal(body, &ob) == nil && (ob.Type != "" || ob.Message != "") {
+		e.Code, e.Summary = ob.Type, ob.Message
 		return e
 	}
 	text := strings.TrimSpace(string(body))

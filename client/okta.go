@@ -32,6 +32,25 @@ func (c *Client) ListUpdates(ctx context.Context, poolID string) ([]AgentPoolUpd
 // listAll GETs first and every page its Link headers lead to, and
 // concatenates the JSON arrays.
 func listAll[T any](ctx context.Context, c *Client, first string) ([]T, error) {
+	return followPages(first, func(pageURL string) ([]T, string, error) {
+		var page []T
+		hdr, err := do(ctx, c.cfg.httpClient, call{method: http.MethodGet, url: pageURL, auth: c.ssws(), out: &page})
+		if err != nil {
+			return nil, "", err
+		}
+		link := NextLink(hdr)
+		if link == "" {
+			return page, "", nil
+		}
+		next, err := c.resolve(pageURL, link)
+		return page, next, err
+	})
+}
+
+// followPages concatenates the items of first and of every page after it:
+// fetch returns a page's items and the absolute URL of the next page, "" on
+// the last. A loop or an endless list is an error.
+func followPages[T any](first string, fetch func(pageURL string) ([]T, string, error)) ([]T, error) {
 	all := []T{}
 	seen := map[string]bool{}
 	for next := first; next != ""; {
@@ -42,19 +61,12 @@ func listAll[T any](ctx context.Context, c *Client, first string) ([]T, error) {
 			return nil, fmt.Errorf("keyward: more than %d pages at %s", maxPages, first)
 		}
 		seen[next] = true
-		var page []T
-		hdr, err := do(ctx, c.cfg.httpClient, call{method: http.MethodGet, url: next, auth: c.ssws(), out: &page})
+		page, following, err := fetch(next)
 		if err != nil {
 			return nil, err
 		}
 		all = append(all, page...)
-		link := NextLink(hdr)
-		if link == "" {
-			break
-		}
-		if next, err = c.resolve(next, link); err != nil {
-			return nil, err
-		}
+		next = following
 	}
 	return all, nil
 }
@@ -87,7 +99,10 @@ func (c *Client) resolve(current, link string) (string, error) {
 // response's Link headers, or "" when there is none. It accepts several
 // header lines, several comma-separated links per line, and quoted or bare
 // rel values that may list several relations.
-func NextLink(h http.Header) string {
+func NextLink(h http.Header) string { return linkTarget(h, "next") }
+
+// linkTarget returns the target of the first link with relation rel.
+func linkTarget(h http.Header, rel string) string {
 	for _, v := range h.Values("Link") {
 		rest := v
 		for {
@@ -105,7 +120,7 @@ func NextLink(h http.Header) string {
 			if i := strings.IndexByte(rest, '<'); i >= 0 {
 				params = rest[:i]
 			}
-			if hasRel(params, "next") {
+			if hasRel(params, rel) {
 				return strings.TrimSpace(target)
 			}
 		}

@@ -3,8 +3,6 @@ package agentpool
 import (
 	"context"
 	"errors"
-	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -83,9 +81,12 @@ func (s *Service) GetJob(ctx context.Context, orgID, poolID, jobID string) (JobV
 }
 
 // ListJobs returns a pool's jobs; scheduled, when set, keeps only scheduled (true) or on-demand
-// (false) ones.
+// (false) ones. An unknown pool has no jobs: Okta answers it with an empty list, not 404.
 func (s *Service) ListJobs(ctx context.Context, orgID, poolID string, scheduled *bool) ([]JobView, error) {
 	p, err := s.Pool(ctx, s.Store, orgID, poolID)
+	if f, ok := fault.As(err); ok && f.Kind == fault.NotFound {
+		return []JobView{}, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -110,6 +111,9 @@ func (s *Service) ListJobs(ctx context.Context, orgID, poolID string, scheduled 
 // CreateJob validates and stores a new job. A scheduled job waits for its window (Scheduled);
 // an on-demand job starts at once (InProgress).
 func (s *Service) CreateJob(ctx context.Context, orgID, poolID string, in JobInput) (JobView, error) {
+	if err := checkShape(in, s.Clock.Now()); err != nil {
+		return JobView{}, err
+	}
 	var view JobView
 	err := s.Store.InTx(ctx, func(q store.Queries) error {
 		p, err := s.Pool(ctx, q, orgID, poolID)
@@ -136,6 +140,9 @@ func (s *Service) CreateJob(ctx context.Context, orgID, poolID string, in JobInp
 // UpdateJob replaces a job's editable fields and queues its agents again. A running job cannot
 // be changed; a paused job stays paused.
 func (s *Service) UpdateJob(ctx context.Context, orgID, poolID, jobID string, in JobInput) (JobView, error) {
+	if err := checkShape(in, s.Clock.Now()); err != nil {
+		return JobView{}, err
+	}
 	var view JobView
 	err := s.Store.InTx(ctx, func(q store.Queries) error {
 		p, j, err := s.getJob(ctx, q, orgID, poolID, jobID)
@@ -183,7 +190,7 @@ func (s *Service) DeleteJob(ctx context.Context, orgID, poolID, jobID string) er
 
 // clearedAgents is what a deleted job's agents show next: the progress of the remaining job that
 // touched each last, or nothing when no other job did.
-func clearedAgents(ctx context.Context, q store.Queries, in []store.JobAgent) ([]store.JobAgent, error) {
+func clearedAgents(ctx context.Context, q store.UpdateJobs, in []store.JobAgent) ([]store.JobAgent, error) {
 	out := make([]store.JobAgent, len(in))
 	for i, a := range in {
 		a.Status, a.Message = "", ""
@@ -204,19 +211,19 @@ func clearedAgents(ctx context.Context, q store.Queries, in []store.JobAgent) ([
 
 // apply validates in against the pool and writes it into j, queueing every agent again.
 func (s *Service) apply(ctx context.Context, q store.Queries, p store.Pool, j *store.Job, in JobInput, now time.Time) error {
-	causes := checkInput(in, p, now)
+	causes := checkInput(in, &p, now)
 	agents, agentCauses, err := s.checkAgents(ctx, q, p, j.ID, in)
 	if err != nil {
 		return err
 	}
-	causes = append(causes, agentCauses...)
+	causes = append(causes, fault.ParseCauses(agentCauses...)...)
 	target, targetCauses, err := s.resolveTarget(ctx, q, p, in.TargetVersion, now)
 	if err != nil {
 		return err
 	}
-	causes = append(causes, targetCauses...)
+	causes = append(causes, fault.ParseCauses(targetCauses...)...)
 	if len(causes) > 0 {
-		return fault.Invalidf("AgentPoolUpdate", causes...)
+		return fault.InvalidFields(causes...)
 	}
 	j.Name, j.AgentType, j.Enabled, j.NotifyAdmin = strings.TrimSpace(in.Name), in.AgentType, in.Enabled, in.NotifyAdmin
 	j.Reason, j.SortOrder, j.TargetVersion, j.UpdatedAt = in.Reason, in.SortOrder, target, now
@@ -235,98 +242,6 @@ func (s *Service) apply(ctx context.Context, q store.Queries, p store.Pool, j *s
 		j.Agents[i] = store.JobAgent{JobID: j.ID, AgentID: a.ID, Position: i, Status: StatusScheduled, Message: MsgQueued, ChangedAt: now}
 	}
 	return nil
-}
-
-func checkInput(in JobInput, p store.Pool, now time.Time) []string {
-	var causes []string
-	if strings.TrimSpace(in.Name) == "" {
-		causes = append(causes, "name: is required")
-	}
-	if !storable(in.Name) {
-		causes = append(causes, "name: must not contain NUL characters")
-	}
-	if !storable(in.Reason) {
-		causes = append(causes, "reason: must not contain NUL characters")
-	}
-	// Clients (Okta's SDKs among them) read sortOrder as a 32-bit integer.
-	if in.SortOrder < math.MinInt32 || in.SortOrder > math.MaxInt32 {
-		causes = append(causes, "sortOrder: must be a 32-bit integer")
-	}
-	switch {
-	case in.AgentType == "":
-		causes = append(causes, "agentType: is required")
-	case !ValidAgentType(in.AgentType):
-		causes = append(causes, "agentType: must be one of "+strings.Join(AgentTypes, ", "))
-	case in.AgentType != p.Type:
-		causes = append(causes, "agentType: must be the pool's agent type, "+p.Type)
-	}
-	if in.Schedule != nil {
-		for _, fe := range schedule.Validate(*in.Schedule) {
-			causes = append(causes, fe.Error())
-		}
-		if len(causes) == 0 {
-			if _, err := schedule.NextWindow(*in.Schedule, now); err != nil {
-				causes = append(causes, schedule.FieldCron+": the expression never opens a window")
-			}
-		}
-	}
-	return causes
-}
-
-// checkAgents resolves the agent ids: each must be an agent of the pool, listed once, recent
-// enough to auto-update, and (for a scheduled job) in no other scheduled job.
-func (s *Service) checkAgents(ctx context.Context, q store.Queries, p store.Pool, jobID string, in JobInput) ([]store.Agent, []string, error) {
-	if len(in.AgentIDs) == 0 {
-		return nil, []string{"agents: at least one agent is required"}, nil
-	}
-	if len(in.AgentIDs) > MaxJobAgents {
-		return nil, []string{"agents: at most " + itoa(MaxJobAgents) + " agents per update"}, nil
-	}
-	all, err := q.ListAgents(ctx, []string{p.ID})
-	if err != nil {
-		return nil, nil, err
-	}
-	byID := map[string]store.Agent{}
-	for _, a := range all {
-		byID[a.ID] = a
-	}
-	owner := map[string]string{}
-	if in.Schedule != nil {
-		jobs, err := q.ListJobs(ctx, p.ID)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, other := range jobs {
-			if other.Schedule != nil && other.ID != jobID {
-				for _, a := range other.Agents {
-					owner[a.AgentID] = other.ID
-				}
-			}
-		}
-	}
-	var causes []string
-	seen := map[string]bool{}
-	out := make([]store.Agent, 0, len(in.AgentIDs))
-	minimal := MinimalSupportedVersion(p.Type)
-	for i, id := range in.AgentIDs {
-		a, ok := byID[id]
-		switch {
-		case id == "":
-			causes = append(causes, fmt.Sprintf("agents[%d].id: is required", i))
-		case !ok:
-			causes = append(causes, fmt.Sprintf("agents[%d].id: %s is not an agent of pool %s", i, id, p.ID))
-		case seen[id]:
-			causes = append(causes, fmt.Sprintf("agents[%d].id: %s is listed more than once", i, id))
-		case owner[id] != "":
-			causes = append(causes, fmt.Sprintf("agents[%d].id: %s already belongs to scheduled update %s", i, id, owner[id]))
-		case CompareVersions(a.Version, minimal) < 0:
-			causes = append(causes, fmt.Sprintf("agents[%d].id: %s runs %s, older than the minimal supported version %s", i, id, a.Version, minimal))
-		default:
-			out = append(out, a)
-		}
-		seen[id] = true
-	}
-	return out, causes, nil
 }
 
 // resolveTarget defaults the target version to the newest release on the pool's channel and

@@ -41,9 +41,9 @@ func SaveJob(ctx context.Context, q store.Queries, before, j store.Job) error {
 
 // MirrorAgents copies the status and message of each agent whose row differs between before
 // and j onto the agent's record. Only those agents are read and written: a save then neither
-// overwrites what another job recorded on the other agents since, nor reads the whole pool,
-// which on PostgreSQL (SERIALIZABLE) would make every save conflict with every heartbeat.
-func MirrorAgents(ctx context.Context, q store.Queries, before, j store.Job) error {
+// overwrites what another job recorded on the other agents since, nor writes agents it has no
+// news for, which would make every save collide with those agents' heartbeats.
+func MirrorAgents(ctx context.Context, q store.Agents, before, j store.Job) error {
 	for i, ja := range j.Agents {
 		if i < len(before.Agents) && before.Agents[i].AgentID == ja.AgentID &&
 			before.Agents[i].Status == ja.Status && before.Agents[i].Message == ja.Message {

@@ -3,6 +3,7 @@ package agentpool
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,7 +42,7 @@ func DefaultReleases(now time.Time) []store.Release {
 }
 
 func version(major, minor, patch int) string {
-	return itoa(major) + "." + itoa(minor) + "." + itoa(patch)
+	return strconv.Itoa(major) + "." + strconv.Itoa(minor) + "." + strconv.Itoa(patch)
 }
 
 // CompareVersions orders dotted versions numerically ("3.9.0" < "3.10.0").

@@ -19,7 +19,7 @@ type Service struct {
 }
 
 // Pool returns a pool of the org, or a NotFound fault naming it.
-func (s *Service) Pool(ctx context.Context, q store.Queries, orgID, poolID string) (store.Pool, error) {
+func (s *Service) Pool(ctx context.Context, q store.Pools, orgID, poolID string) (store.Pool, error) {
 	if !storable(poolID) {
 		return store.Pool{}, fault.Missing(poolID, "AgentPool")
 	}

@@ -34,7 +34,7 @@ func storedSettings(ctx context.Context, q store.Pools, p store.Pool) (store.Poo
 	return st, err
 }
 
-func (s *Service) settingsView(ctx context.Context, q store.Queries, p store.Pool, st store.PoolSettings) (Settings, error) {
+func (s *Service) settingsView(ctx context.Context, q store.Releases, p store.Pool, st store.PoolSettings) (Settings, error) {
 	cat, err := LoadCatalog(ctx, q, p.Type)
 	if err != nil {
 		return Settings{}, err
@@ -45,9 +45,19 @@ func (s *Service) settingsView(ctx context.Context, q store.Queries, p store.Poo
 		MinimalSupportedVersion: MinimalSupportedVersion(p.Type)}, nil
 }
 
+// settingsPool is the pool whose settings are asked for. Okta names an unknown pool here by the
+// type it stores settings under: "Resource not found: <id> (AppInstance)".
+func (s *Service) settingsPool(ctx context.Context, q store.Queries, orgID, poolID string) (store.Pool, error) {
+	p, err := s.Pool(ctx, q, orgID, poolID)
+	if f, ok := fault.As(err); ok && f.Kind == fault.NotFound {
+		return p, fault.Missing(poolID, "AppInstance")
+	}
+	return p, err
+}
+
 // GetSettings returns a pool's update settings (defaults for a pool never configured).
 func (s *Service) GetSettings(ctx context.Context, orgID, poolID string) (Settings, error) {
-	p, err := s.Pool(ctx, s.Store, orgID, poolID)
+	p, err := s.settingsPool(ctx, s.Store, orgID, poolID)
 	if err != nil {
 		return Settings{}, err
 	}
@@ -63,7 +73,7 @@ func (s *Service) GetSettings(ctx context.Context, orgID, poolID string) (Settin
 func (s *Service) UpdateSettings(ctx context.Context, orgID, poolID string, in SettingsInput) (Settings, error) {
 	var out Settings
 	err := s.Store.InTx(ctx, func(q store.Queries) error {
-		p, err := s.Pool(ctx, q, orgID, poolID)
+		p, err := s.settingsPool(ctx, q, orgID, poolID)
 		if err != nil {
 			return err
 		}

@@ -23,8 +23,10 @@ import (
 	"github.com/keyward/keyward/internal/httpapi/oauthapi"
 	"github.com/keyward/keyward/internal/httpapi/okta"
 	"github.com/keyward/keyward/internal/httpapi/opa"
+	"github.com/keyward/keyward/internal/httpapi/paging"
 	"github.com/keyward/keyward/internal/httpapi/wire"
 	"github.com/keyward/keyward/internal/oauth"
+	"github.com/keyward/keyward/internal/pam"
 	"github.com/keyward/keyward/internal/store"
 	"github.com/keyward/keyward/internal/store/postgres"
 	"github.com/keyward/keyward/internal/store/sqlite"
@@ -63,7 +65,7 @@ func OpenStore(ctx context.Context, cfg config.Config) (store.Store, error) {
 		return nil, err
 	}
 	if db.Driver == "postgres" {
-		return postgres.Open(ctx, db.DSN)
+		return postgres.Open(ctx, db.DSN, cfg.DBMaxConns)
 	}
 	if db.DSN != ":memory:" {
 		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
@@ -83,13 +85,18 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 	if err := bootstrap(ctx, s, cfg, realNow(), out); err != nil {
 		return nil, err
 	}
-	sig, err := signer(ctx, s, cfg, realNow())
+	box, rawKey, err := secretBox(cfg)
+	if err != nil {
+		return nil, err
+	}
+	sig, err := signer(ctx, s, cfg, box, realNow())
 	if err != nil {
 		return nil, fmt.Errorf("signing key: %w", err)
 	}
+	pamSvc := &pam.Service{Store: s, Clock: clk}
 	issuer := &oauth.Issuer{Signer: sig, Issuer: "keyward", TTL: cfg.TokenTTL, Now: realNow,
 		Lookup: lookupClient(s), Replay: storeReplay{store: s, now: realNow}}
-	authn := &auth.Service{Store: s, Access: accessVerifier{issuer: issuer}}
+	authn := &auth.Service{Store: s, Access: accessVerifier{issuer: issuer}, RoleSource: groupRoles{pamSvc}}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -100,7 +107,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 		(&oauthapi.Handlers{Issuer: issuer}).Routes(),
 		(&okta.Handlers{Pools: d.pools}).Routes(),
 		(&admin.Handlers{Pools: d.pools, Auth: authn, Clock: realNow}).Routes(),
-		(&opa.Handlers{Auth: authn, TokenTTL: cfg.TokenTTL, Now: realNow}).Routes(),
+		(&opa.Handlers{Auth: authn, PAM: pamSvc, Paging: paging.OPA{Key: derivedKey(rawKey, "opa-paging")},
+			TokenTTL: cfg.TokenTTL, Now: realNow}).Routes(),
 	}
 	rolloutRoutes, jobs, err := rolloutParts(d)
 	if err != nil {
@@ -110,8 +118,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 	a.jobs = append(a.jobs, jobs...)
 	a.handler = httpapi.New(httpapi.Config{
 		Log: log, Store: s, Auth: authn, Registry: reg, MaxBody: cfg.MaxBodyBytes, MaxInFlight: cfg.MaxConcurrentRequests,
-		Limiter: httpapi.NewRateLimiter(cfg.RateLimit, realNow),
-		Routes:  routes,
+		Limiter: httpapi.NewRateLimiter(cfg.RateLimit, realNow), OPALimiter: httpapi.NewRateLimiter(cfg.OPARateLimit, realNow),
+		Now: realNow, Routes: routes,
 	})
 	return a, nil
 }

@@ -9,27 +9,30 @@ import (
 	"github.com/keyward/keyward/internal/agentpool"
 	"github.com/keyward/keyward/internal/config"
 	"github.com/keyward/keyward/internal/ids"
+	"github.com/keyward/keyward/internal/pam"
 	"github.com/keyward/keyward/internal/store"
 )
 
 // bootstrap gives an empty database its first Okta org with an admin API token and its first
-// OPA team with a resource-admin service user key. Values come from the configuration when set;
-// generated ones are printed once to out, since only their hashes are stored.
+// OPA team, made as every team is (package pam): a service user in an admin group, with one API
+// key. Values come from the configuration when set; generated ones are printed once to out,
+// since only their hashes are stored.
 func bootstrap(ctx context.Context, s store.Store, cfg config.Config, now time.Time, out io.Writer) error {
-	adminToken, keyID, keySecret := cfg.AdminToken, cfg.OPAKeyID, cfg.OPAKeySecret
+	adminToken := cfg.AdminToken
 	generatedToken := adminToken == ""
 	if generatedToken {
 		adminToken = "00" + ids.Secret()
 	}
-	generatedKey := keyID == ""
-	if generatedKey {
-		keyID, keySecret = ids.New("key"), ids.Secret()
-	}
+	teams := &pam.Service{Store: s, Clock: fixedClock(now)}
+	var key pam.NewKey
 	created := false
 	err := s.InTx(ctx, func(q store.Queries) error {
 		n, err := q.CountOrgs(ctx)
-		if err != nil || n > 0 {
+		if err != nil {
 			return err
+		}
+		if n > 0 {
+			return teams.AdoptLegacyKeys(ctx, q, cfg.OPATeam)
 		}
 		created = true
 		org := store.Org{ID: ids.New(ids.Org), Name: "keyward", CreatedAt: now}
@@ -45,12 +48,9 @@ func bootstrap(ctx context.Context, s store.Store, cfg config.Config, now time.T
 				return err
 			}
 		}
-		team := store.Team{ID: ids.New(ids.Team), Name: cfg.OPATeam, CreatedAt: now}
-		if err := q.CreateTeam(ctx, team); err != nil {
-			return err
-		}
-		return q.CreateServiceUserKey(ctx, store.ServiceUserKey{ID: keyID, TeamID: team.ID, UserName: "keyward-admin",
-			SecretHash: ids.Hash(keySecret), Roles: []string{"resource_admin", "security_admin"}, CreatedAt: now})
+		team, err := teams.CreateTeamIn(ctx, q, pam.NewTeam{Name: cfg.OPATeam, KeyID: cfg.OPAKeyID, KeySecret: cfg.OPAKeySecret})
+		key = team.Key
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("bootstrap: %w", err)
@@ -62,8 +62,13 @@ func bootstrap(ctx context.Context, s store.Store, cfg config.Config, now time.T
 	if generatedToken {
 		fmt.Fprintf(out, "keyward: admin API token (shown once): %s\n", adminToken)
 	}
-	if generatedKey {
-		fmt.Fprintf(out, "keyward: OPA service user key id: %s secret (shown once): %s\n", keyID, keySecret)
+	if cfg.OPAKeyID == "" {
+		fmt.Fprintf(out, "keyward: OPA service user key id: %s secret (shown once): %s\n", key.ID, key.Secret)
 	}
 	return nil
 }
+
+// fixedClock stands still: bootstrap happens at one instant.
+type fixedClock time.Time
+
+func (c fixedClock) Now() time.Time { return time.Time(c) }

@@ -63,7 +63,7 @@ func TestDocumentedErrors(t *testing.T) {
 			[]string{"Authorization", "SSWS " + apptest.AdminToken, "Content-Type", "application/x-www-form-urlencoded"}, 415, "E0000021", ""},
 		{"wrong method", "DELETE", "/api/v1/agentPools", "", admin, 405, "E0000022", "GET, HEAD"},
 		{"unknown path", "GET", "/api/v1/agentPoolz", "", admin, 404, "E0000008", ""},
-		{"unknown pool", "GET", "/api/v1/agentPools/0oaNone/updates", "", admin, 404, "E0000007", ""},
+		{"unknown pool", "GET", "/api/v1/agentPools/0oaNone/updates/settings", "", admin, 404, "E0000007", ""},
 		{"OPA unknown path", "GET", "/v1/teams/keyward/nothing", "", nil, 404, "not_found", ""},
 	}
 	for _, c := range cases {

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,18 +19,29 @@ import (
 	"github.com/keyward/keyward/internal/store"
 )
 
-// signer loads the OAuth signing key, creating it on first start. Every process sharing the
-// database uses the one key stored there, sealed under the server's secret key.
-func signer(ctx context.Context, s store.Store, cfg config.Config, now time.Time) (*oauth.Signer, error) {
-	keyFile := filepath.Join(cfg.DataDir, "keyward.key")
-	raw, err := secret.LoadKey(cfg.SecretKey, keyFile)
+// secretBox loads the server's secret key (creating keyward.key in the data dir on first start
+// unless one is configured): it seals stored secrets and derives the keys of signed values.
+func secretBox(cfg config.Config) (*secret.Box, []byte, error) {
+	raw, err := secret.LoadKey(cfg.SecretKey, filepath.Join(cfg.DataDir, "keyward.key"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	box, err := secret.New(raw)
-	if err != nil {
-		return nil, err
-	}
+	return box, raw, err
+}
+
+// derivedKey is a key for one purpose derived from the server's secret key, so every process
+// sharing the secret key derives the same one.
+func derivedKey(raw []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, raw)
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
+}
+
+// signer loads the OAuth signing key, creating it on first start. Every process sharing the
+// database uses the one key stored there, sealed under the server's secret key.
+func signer(ctx context.Context, s store.Credentials, cfg config.Config, box *secret.Box, now time.Time) (*oauth.Signer, error) {
+	keyFile := filepath.Join(cfg.DataDir, "keyward.key")
 	candidate, err := oauth.GenerateKey()
 	if err != nil {
 		return nil, err
@@ -58,7 +71,7 @@ func signer(ctx context.Context, s store.Store, cfg config.Config, now time.Time
 // storeReplay remembers client assertion ids in the database, so a replay is caught whichever
 // process receives it.
 type storeReplay struct {
-	store store.Store
+	store store.Credentials
 	now   func() time.Time
 }
 
@@ -71,7 +84,7 @@ func (r storeReplay) Seen(ctx context.Context, clientID, jti string, expires tim
 }
 
 // lookupClient returns a service app as an OAuth client.
-func lookupClient(s store.Store) func(ctx context.Context, clientID string) (oauth.Client, error) {
+func lookupClient(s store.Credentials) func(ctx context.Context, clientID string) (oauth.Client, error) {
 	return func(ctx context.Context, clientID string) (oauth.Client, error) {
 		app, err := s.GetServiceApp(ctx, clientID)
 		if errors.Is(err, store.ErrNotFound) {

@@ -54,6 +54,7 @@ func Start(t testing.TB, o Options) *Server {
 	cfg.VirtualClock = o.VirtualClock
 	cfg.TickInterval = 50 * time.Millisecond
 	cfg.RateLimit = 100000
+	cfg.DBMaxConns = 4 // several servers and tests share one PostgreSQL
 	cfg.SecretKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 	switch {
 	case o.DatabaseURL != "":
@@ -111,7 +112,7 @@ func Remote(t testing.TB, url string) *Server {
 
 // Validating wraps next so that every response on the specs' paths is checked against them.
 func Validating(t testing.TB, next http.RoundTripper) http.RoundTripper {
-	return spectest.Transport(t, next, spectest.Load(t, "okta-agent-pools.yaml"), spectest.Load(t, "opa-projects.yaml"))
+	return spectest.Transport(t, next, spectest.Load(t, "okta-agent-pools.yaml"), spectest.Load(t, "opa-projects.yaml"), spectest.Load(t, "opa-team.yaml"))
 }
 
 // DialTransport is a transport that connects to addr whatever host a URL names: the Okta Go SDK

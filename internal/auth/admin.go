@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -51,7 +52,7 @@ func (s *Service) CreateServiceApp(ctx context.Context, orgID, name string, scop
 	}
 	for i, k := range set.Keys {
 		if !k.IsPublic() || !k.Valid() {
-			causes = append(causes, "jwks.keys["+itoa(i)+"]: must be a valid public key")
+			causes = append(causes, "jwks.keys["+strconv.Itoa(i)+"]: must be a valid public key")
 		}
 	}
 	if len(causes) > 0 {

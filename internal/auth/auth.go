@@ -18,22 +18,23 @@ type AccessTokens interface {
 
 // Service authenticates credentials against the store.
 type Service struct {
-	Store  store.Store
-	Access AccessTokens
+	Store      store.Store
+	Access     AccessTokens
+	RoleSource RoleSource // OPA roles; nil reads the roles stored with each service token
 }
 
 // Okta authenticates an Authorization header of the Okta API: "SSWS <token>" or
-// "Bearer <access token>".
+// "Bearer <access token>". "SSWS<token>" without the space is accepted too: Okta's Python SDK
+// sends it so, and Okta accepts it.
 func (s *Service) Okta(ctx context.Context, header string) (*Principal, error) {
-	scheme, cred, ok := strings.Cut(strings.TrimSpace(header), " ")
-	cred = strings.TrimSpace(cred)
-	if !ok || cred == "" {
+	header = strings.TrimSpace(header)
+	if len(header) > len("ssws") && strings.EqualFold(header[:len("ssws")], "ssws") {
+		if cred := strings.TrimSpace(header[len("ssws"):]); cred != "" {
+			return s.apiToken(ctx, cred)
+		}
 		return nil, ErrInvalid
 	}
-	switch strings.ToLower(scheme) {
-	case "ssws":
-		return s.apiToken(ctx, cred)
-	case "bearer":
+	if cred, err := bearer(header); err == nil {
 		return s.accessToken(ctx, cred)
 	}
 	return nil, ErrInvalid

@@ -85,6 +85,11 @@ func TestOkta(t *testing.T) {
 		{"SSWS " + w.admin, &Principal{Kind: KindToken, OrgID: w.org, Actor: w.adminID, Admin: true}},
 		{"  ssws   " + w.admin + "  ", &Principal{Kind: KindToken, OrgID: w.org, Actor: w.adminID, Admin: true}},
 		{"SSWS " + w.user, &Principal{Kind: KindToken, OrgID: w.org}},
+		// Okta's Python SDK sends no space after SSWS; Okta accepts it.
+		{"SSWS" + w.admin, &Principal{Kind: KindToken, OrgID: w.org, Actor: w.adminID, Admin: true}},
+		{"ssws" + w.user, &Principal{Kind: KindToken, OrgID: w.org}},
+		{"SSWSx" + w.admin, nil},
+		{"Bearergood", nil},
 		{"Bearer good", &Principal{Kind: KindOAuth, OrgID: w.org, Actor: w.client, Scopes: []string{ScopeRead}}},
 		{"bearer good", &Principal{Kind: KindOAuth, OrgID: w.org, Actor: w.client, Scopes: []string{ScopeRead}}},
 	}

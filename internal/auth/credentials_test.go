@@ -82,7 +82,7 @@ func TestCreateServiceApp(t *testing.T) {
 	for _, c := range cases {
 		_, err := w.svc.CreateServiceApp(ctx, w.org, c.app, c.scopes, c.jwks, time.Now())
 		f, ok := fault.As(err)
-		if !ok || f.Kind != fault.Invalid || !strings.Contains(strings.Join(f.Causes, "|"), c.cause) {
+		if !ok || f.Kind != fault.Invalid || !strings.Contains(strings.Join(f.CauseTexts(), "|"), c.cause) {
 			t.Errorf("%s: %v, want an Invalid fault naming %q", c.name, err, c.cause)
 		}
 	}

@@ -2,43 +2,95 @@ package auth
 
 import (
 	"context"
-	"crypto/subtle"
 	"strings"
 	"time"
 
+	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/ids"
+	"github.com/keyward/keyward/internal/pam"
 	"github.com/keyward/keyward/internal/store"
 )
 
+// OPA's roles, as the spec's x-okta-opa-roles name them (package pam defines them).
+const (
+	RolePAMAdmin               = pam.RolePAMAdmin
+	RoleResourceAdmin          = pam.RoleResourceAdmin
+	RoleSecurityAdmin          = pam.RoleSecurityAdmin
+	RoleDelegatedResourceAdmin = pam.RoleDelegatedResourceAdmin
+	RoleDelegatedSecurityAdmin = pam.RoleDelegatedSecurityAdmin
+	RoleEndUser                = pam.RoleEndUser
+)
+
+// Roles lists every OPA role.
+var Roles = []string{RolePAMAdmin, RoleResourceAdmin, RoleSecurityAdmin, RoleDelegatedResourceAdmin,
+	RoleDelegatedSecurityAdmin, RoleEndUser}
+
 // ServiceToken is a minted OPA bearer token.
-type ServiceToken struct {
-	Token     string
-	ExpiresAt time.Time
-	TeamName  string
-}
+type ServiceToken = pam.ServiceToken
 
 // IssueServiceToken exchanges a service user's API key for a bearer token valid for ttl, for the
-// named team only.
+// named team only, by package pam's rules (the key's user must be active); a refused credential
+// is ErrInvalid.
 func (s *Service) IssueServiceToken(ctx context.Context, teamName, keyID, keySecret string, now time.Time, ttl time.Duration) (ServiceToken, error) {
-	if strings.ContainsRune(teamName+keyID, 0) {
-		return ServiceToken{}, ErrInvalid // no team or key can be named so (PostgreSQL refuses NUL)
+	t, err := (&pam.Service{Store: s.Store}).IssueServiceToken(ctx, teamName, keyID, keySecret, now, ttl)
+	if f, ok := fault.As(err); ok && f.Kind == fault.Unauthorized {
+		return t, ErrInvalid
+	}
+	return t, err
+}
+
+// OPACredential is an authenticated OPA bearer token: whose it is and of which team.
+type OPACredential struct {
+	TeamID    string
+	Principal string // the service user (later: the human user) the token speaks for
+	Token     store.ServiceToken
+}
+
+// RoleSource says which OPA roles a credential's principal holds now. Roles are resolved at each
+// request, so that a change (a key's roles today, group membership later) applies to the next one.
+type RoleSource interface {
+	Roles(ctx context.Context, c OPACredential) ([]string, error)
+}
+
+// TokenRoles is the RoleSource of service tokens: the roles stored with the token, copied from
+// its key when it was minted.
+type TokenRoles struct{}
+
+// Roles returns the token's stored roles.
+func (TokenRoles) Roles(_ context.Context, c OPACredential) ([]string, error) {
+	return c.Token.Roles, nil
+}
+
+// OPA authenticates "Authorization: Bearer <token>" on /v1/teams/{teamName}: a service token of
+// that team, unexpired at now, whose key still exists. A token of another team is invalid here.
+func (s *Service) OPA(ctx context.Context, header, teamName string, now time.Time) (*Principal, error) {
+	cred, err := bearer(header)
+	if err != nil || strings.ContainsRune(teamName, 0) {
+		return nil, ErrInvalid
+	}
+	tok, err := s.Store.GetServiceToken(ctx, ids.Hash(cred), now)
+	if err != nil {
+		return nil, lookupErr(err)
 	}
 	team, err := s.Store.GetTeamByName(ctx, teamName)
 	if err != nil {
-		return ServiceToken{}, lookupErr(err)
+		return nil, lookupErr(err)
 	}
-	key, err := s.Store.GetServiceUserKey(ctx, team.ID, keyID)
+	if team.ID != tok.TeamID {
+		return nil, ErrInvalid
+	}
+	key, err := s.Store.GetServiceUserKey(ctx, team.ID, tok.KeyID)
 	if err != nil {
-		return ServiceToken{}, lookupErr(err)
+		return nil, lookupErr(err) // the key was deleted: its tokens stop working at once
 	}
-	if subtle.ConstantTimeCompare([]byte(key.SecretHash), []byte(ids.Hash(keySecret))) != 1 {
-		return ServiceToken{}, ErrInvalid
+	c := OPACredential{TeamID: team.ID, Principal: key.UserName, Token: tok}
+	var source RoleSource = TokenRoles{}
+	if s.RoleSource != nil {
+		source = s.RoleSource
 	}
-	secret := ids.Secret()
-	t := store.ServiceToken{Hash: ids.Hash(secret), TeamID: team.ID, KeyID: key.ID, Roles: key.Roles,
-		CreatedAt: now, ExpiresAt: now.Add(ttl).Truncate(time.Second)}
-	if err := s.Store.CreateServiceToken(ctx, t); err != nil {
-		return ServiceToken{}, err
+	roles, err := source.Roles(ctx, c)
+	if err != nil {
+		return nil, err
 	}
-	return ServiceToken{Token: secret, ExpiresAt: t.ExpiresAt, TeamName: team.Name}, nil
+	return &Principal{Kind: KindOPA, TeamID: team.ID, Actor: key.UserName, Roles: roles}, nil
 }

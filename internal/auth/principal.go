@@ -2,7 +2,7 @@ package auth
 
 import (
 	"errors"
-	"strconv"
+	"slices"
 )
 
 // ErrInvalid is returned for a missing, unknown, malformed or expired credential.
@@ -53,6 +53,13 @@ func (p *Principal) Allows(scope string) bool {
 	return false
 }
 
-func itoa(i int) string {
-	return strconv.Itoa(i)
+// HasAnyRole reports whether the principal holds one of roles (OPA). Delegated roles are scoped
+// to resource groups by the domain; here holding one is enough.
+func (p *Principal) HasAnyRole(roles ...string) bool {
+	for _, r := range roles {
+		if slices.Contains(p.Roles, r) {
+			return true
+		}
+	}
+	return false
 }

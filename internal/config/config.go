@@ -22,6 +22,7 @@ type Config struct {
 	LogLevel     string
 	LogFormat    string
 	MaxBodyBytes int64
+	DBMaxConns   int // PostgreSQL connections per process, all kept open
 
 	AdminToken   string
 	OPATeam      string
@@ -31,6 +32,7 @@ type Config struct {
 
 	VirtualClock bool
 	RateLimit    int // requests per minute per org for the agent-pools bucket
+	OPARateLimit int // requests per minute per team on the OPA API
 	TokenTTL     time.Duration
 
 	HeartbeatInterval time.Duration
@@ -60,8 +62,10 @@ func Default() Config {
 		LogLevel:          "info",
 		LogFormat:         "text",
 		MaxBodyBytes:      1 << 20,
+		DBMaxConns:        20,
 		OPATeam:           "keyward",
 		RateLimit:         600,
+		OPARateLimit:      600,
 		TokenTTL:          time.Hour,
 		HeartbeatInterval: 30 * time.Second,
 		DisruptedAfter:    2 * time.Minute,
@@ -161,6 +165,12 @@ func (c Config) Validate() error {
 	errs = append(errs, c.validateLimits()...)
 	if c.RateLimit < 1 {
 		bad("rate-limit: must be at least 1 request per minute")
+	}
+	if c.DBMaxConns < 1 {
+		bad("db-max-conns: must be at least 1")
+	}
+	if c.OPARateLimit < 1 {
+		bad("opa-rate-limit: must be at least 1 request per minute")
 	}
 	if c.MaxBodyBytes < 1024 {
 		bad("max-body-bytes: must be at least 1024")

@@ -40,6 +40,8 @@ func TestParseErrors(t *testing.T) {
 		{name: "OPA key secret without id", args: []string{"--opa-key-secret", "s"}, want: []string{"opa-key-id and opa-key-secret"}},
 		{name: "short admin token", env: map[string]string{"KEYWARD_ADMIN_TOKEN": "short"}, want: []string{"admin-token"}},
 		{name: "rate limit zero", args: []string{"--rate-limit", "0"}, want: []string{"rate-limit"}},
+		{name: "no database connections", args: []string{"--db-max-conns", "0"}, want: []string{"db-max-conns"}},
+		{name: "bad pool size env var", env: map[string]string{"KEYWARD_DB_MAX_CONNS": "many"}, want: []string{"KEYWARD_DB_MAX_CONNS"}},
 		{name: "tiny body limit", args: []string{"--max-body-bytes", "10"}, want: []string{"max-body-bytes"}},
 		{name: "negative duration", args: []string{"--tick-interval", "-1s"}, want: []string{"tick-interval: must be positive"}},
 		{name: "inactive before disrupted", args: []string{"--inactive-after", "1m"}, want: []string{"inactive-after: must be longer"}},
@@ -92,7 +94,8 @@ func TestParseRejectsBadFlagsAndArguments(t *testing.T) {
 
 func TestEnvAndFlagPrecedence(t *testing.T) {
 	env := envOf(map[string]string{"KEYWARD_ADDR": "127.0.0.1:1111", "KEYWARD_LOG_LEVEL": "warn",
-		"KEYWARD_TICK_INTERVAL": "3s", "KEYWARD_RATE_LIMIT": "7", "KEYWARD_MAX_BODY_BYTES": "4096", "KEYWARD_VIRTUAL_CLOCK": "1"})
+		"KEYWARD_TICK_INTERVAL": "3s", "KEYWARD_RATE_LIMIT": "7", "KEYWARD_MAX_BODY_BYTES": "4096", "KEYWARD_VIRTUAL_CLOCK": "1",
+		"KEYWARD_DB_MAX_CONNS": "4"})
 	c, err := Parse("keyward serve", []string{"--addr", "127.0.0.1:2222", "--tick-interval", "5s"}, env, io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -100,6 +103,7 @@ func TestEnvAndFlagPrecedence(t *testing.T) {
 	want := Default()
 	want.Addr, want.LogLevel, want.TickInterval, want.RateLimit, want.MaxBodyBytes, want.VirtualClock =
 		"127.0.0.1:2222", "warn", 5*time.Second, 7, 4096, true
+	want.DBMaxConns = 4
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("got  %+v\nwant %+v", c, want)
 	}

@@ -16,10 +16,13 @@ func (c *Config) intFlags(fs *flag.FlagSet, env func(string) string) {
 	}
 	// Each parse keeps the default when the value is bad, so only the bad variable is reported.
 	c.intVar(fs, env, &c.RateLimit, "rate-limit", "KEYWARD_RATE_LIMIT", "requests per minute per org for the /api/v1/agentPools bucket")
+	c.intVar(fs, env, &c.OPARateLimit, "opa-rate-limit", "KEYWARD_OPA_RATE_LIMIT", "requests per minute per team on the OPA API, /v1/teams")
 	fromEnv("KEYWARD_MAX_BODY_BYTES", func(v string) error {
 		return set(&c.MaxBodyBytes, v, func(v string) (int64, error) { return strconv.ParseInt(v, 10, 64) })
 	})
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest request body accepted ($KEYWARD_MAX_BODY_BYTES)")
+	fromEnv("KEYWARD_DB_MAX_CONNS", func(v string) error { return set(&c.DBMaxConns, v, strconv.Atoi) })
+	fs.IntVar(&c.DBMaxConns, "db-max-conns", c.DBMaxConns, "PostgreSQL connections per process, all kept open ($KEYWARD_DB_MAX_CONNS)")
 	fromEnv("KEYWARD_VIRTUAL_CLOCK", func(v string) error { return set(&c.VirtualClock, v, strconv.ParseBool) })
 	fs.BoolVar(&c.VirtualClock, "virtual-clock", c.VirtualClock, "start a virtual clock that the admin API can set and advance ($KEYWARD_VIRTUAL_CLOCK)")
 }

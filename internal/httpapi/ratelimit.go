@@ -11,7 +11,7 @@ import (
 
 // RateLimiter counts requests per key in one-minute windows that start with a key's first request
 // (Okta's windows are not aligned to wall-clock minutes). It is safe for concurrent use; each
-// process counts its own requests.
+// process counts its own requests. Take answers in Okta's headers, TakeOPA in OPA's.
 type RateLimiter struct {
 	limit int
 	now   func() time.Time
@@ -25,16 +25,22 @@ type window struct {
 	count int
 }
 
+// quota is where a key stands after one more request.
+type quota struct {
+	allowed   bool
+	remaining int
+	reset     time.Time // when the window ends
+}
+
 // NewRateLimiter allows limit requests per key per minute.
 func NewRateLimiter(limit int, now func() time.Time) *RateLimiter {
 	return &RateLimiter{limit: limit, now: now, windows: map[string]*window{}}
 }
 
-// Take counts one request for key, sets the X-Rate-Limit-* headers, and returns a 429 error when
-// the key is over its limit.
-func (l *RateLimiter) Take(w http.ResponseWriter, key string) error {
+func (l *RateLimiter) take(key string) quota {
 	now := l.now()
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	win := l.windows[key]
 	if win == nil || now.Sub(win.start) >= time.Minute {
 		if len(l.windows) > 10000 {
@@ -47,19 +53,36 @@ func (l *RateLimiter) Take(w http.ResponseWriter, key string) error {
 	if allowed {
 		win.count++
 	}
-	remaining := l.limit - win.count
-	reset := win.start.Add(time.Minute)
-	l.mu.Unlock()
+	return quota{allowed: allowed, remaining: l.limit - win.count, reset: win.start.Add(time.Minute)}
+}
 
+// Take counts one request for key, sets the X-Rate-Limit-* headers, and returns a 429 error when
+// the key is over its limit.
+func (l *RateLimiter) Take(w http.ResponseWriter, key string) error {
+	q := l.take(key)
 	h := w.Header()
 	h.Set("X-Rate-Limit-Limit", strconv.Itoa(l.limit))
-	h.Set("X-Rate-Limit-Remaining", strconv.Itoa(remaining))
-	h.Set("X-Rate-Limit-Reset", strconv.FormatInt(ceilUnix(reset), 10))
-	if allowed {
+	h.Set("X-Rate-Limit-Remaining", strconv.Itoa(q.remaining))
+	h.Set("X-Rate-Limit-Reset", strconv.FormatInt(ceilUnix(q.reset), 10))
+	if q.allowed {
 		return nil
 	}
 	return &wire.Error{Status: http.StatusTooManyRequests, Code: wire.CodeRateLimit,
 		Summary: "API call exceeded rate limit due to too many requests."}
+}
+
+// TakeOPA counts one request for key and, over the limit, returns OPA's 429 with
+// X-RateLimit-Retry-At: the window's end in whole Unix seconds, rounded up so that it is always
+// in the future (OPA's clients wait until then; a past value makes some wait a day).
+func (l *RateLimiter) TakeOPA(key string) error {
+	q := l.take(key)
+	if q.allowed {
+		return nil
+	}
+	retryAt := ceilUnix(q.reset)
+	return &wire.Error{Status: http.StatusTooManyRequests, Code: wire.CodeRateLimit,
+		Summary: "API call exceeded rate limit due to too many requests.", Message: "Too Many Requests",
+		Header: http.Header{"X-Ratelimit-Retry-At": {strconv.FormatInt(retryAt, 10)}}}
 }
 
 // ceilUnix is t in whole Unix seconds, rounded up: a client that waits until the advertised second

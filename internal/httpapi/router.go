@@ -6,29 +6,39 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/keyward/keyward/internal/auth"
+	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/httpapi/wire"
 	"github.com/keyward/keyward/internal/store"
 )
 
 // Config is what the router is built from.
 type Config struct {
-	Log      *slog.Logger
-	Store    store.Store
-	Auth     *auth.Service
-	Limiter  *RateLimiter
-	Registry *prometheus.Registry
-	MaxBody  int64
-	Routes   [][]wire.Route // each handler package's table
+	Log        *slog.Logger
+	Store      store.Store
+	Auth       *auth.Service
+	Limiter    *RateLimiter     // Okta's buckets, per org
+	OPALimiter *RateLimiter     // OPA's bucket, per team; nil shares Limiter's counts
+	Now        func() time.Time // real time, for credential expiry; nil is time.Now
+	Registry   *prometheus.Registry
+	MaxBody    int64
+	Routes     [][]wire.Route // each handler package's table
 
 	MaxInFlight int // requests served at once (0: unbounded)
 }
 
 // New returns keyward's whole HTTP handler.
 func New(c Config) http.Handler {
+	if c.OPALimiter == nil {
+		c.OPALimiter = c.Limiter
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
 	mux := http.NewServeMux()
 	rt := &router{c: c}
 	for _, table := range c.Routes {
@@ -57,11 +67,9 @@ func (rt *router) wrap(r wire.Route) http.Handler {
 		info.Pattern = r.Method + " " + r.Pattern
 		p, err := rt.authenticate(req, r)
 		info.Principal = p
-		if r.Bucket != "" {
-			if limitErr := rt.c.Limiter.Take(w, limitKey(r.Bucket, req, p)); limitErr != nil {
-				wire.WriteError(w, req, limitErr)
-				return
-			}
+		if limitErr := rt.limit(w, req, r.Bucket, p); limitErr != nil {
+			wire.WriteError(w, req, limitErr)
+			return
 		}
 		if err != nil {
 			wire.WriteError(w, req, err)
@@ -105,6 +113,16 @@ func (rt *router) authenticate(req *http.Request, r wire.Route) (*auth.Principal
 	case wire.Registration:
 		p, err := rt.c.Auth.Registration(ctx, header)
 		return p, credentialErr(err, header)
+	case wire.OPABearer:
+		p, err := rt.c.Auth.OPA(ctx, header, req.PathValue("team_name"), rt.c.Now())
+		if err != nil {
+			return nil, wire.Unauthorized(err)
+		}
+		if len(r.Roles) > 0 && !p.HasAnyRole(r.Roles...) {
+			// OPA answers a missing role with 401, not 403.
+			return p, fault.Unauthorizedf("Missing capability: role")
+		}
+		return p, nil
 	}
 	return nil, wire.Internal(errors.New("route has no access rule"))
 }
@@ -127,10 +145,7 @@ func credentialErr(err error, header string) error {
 // insufficientScope is Okta's answer to a bearer token without the scope: 403, no body, and a
 // WWW-Authenticate header naming the scope.
 func insufficientScope(r *http.Request, scope string) error {
-	org := "http://" + r.Host
-	if r.TLS != nil {
-		org = "https://" + r.Host
-	}
+	org := wire.BaseURL(r)
 	return &wire.Error{Status: http.StatusForbidden, Code: wire.CodeForbidden, NoBody: true,
 		Summary: "insufficient scope", Header: http.Header{"Www-Authenticate": {
 			`Bearer authorization_uri="` + org + `/oauth2/v1/authorize", realm="` + org + `", scope="` + scope +
@@ -138,11 +153,25 @@ func insufficientScope(r *http.Request, scope string) error {
 				r.URL.Path + `"`}}}
 }
 
-// limitKey names whose requests a bucket counts: the org's when the caller is known, else the
-// client address's.
+// limit counts the request against the route's bucket ("" for none), in the bucket's dialect.
+func (rt *router) limit(w http.ResponseWriter, r *http.Request, bucket string, p *auth.Principal) error {
+	switch bucket {
+	case "":
+		return nil
+	case wire.BucketOPA:
+		return rt.c.OPALimiter.TakeOPA(limitKey(bucket, r, p))
+	}
+	return rt.c.Limiter.Take(w, limitKey(bucket, r, p))
+}
+
+// limitKey names whose requests a bucket counts: the org's or team's when the caller is known,
+// else the client address's.
 func limitKey(bucket string, r *http.Request, p *auth.Principal) string {
-	if p != nil && p.OrgID != "" {
+	switch {
+	case p != nil && p.OrgID != "":
 		return bucket + "|org:" + p.OrgID
+	case p != nil && p.TeamID != "":
+		return bucket + "|team:" + p.TeamID
 	}
 	return bucket + "|ip:" + clientIP(r)
 }

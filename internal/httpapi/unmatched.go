@@ -37,7 +37,7 @@ func (rt *router) unmatched(mux *http.ServeMux) http.Handler {
 			h.ServeHTTP(w, r)
 			return
 		}
-		wire.WriteError(w, r, &wire.Error{Status: http.StatusNotFound, Code: "E0000008",
+		wire.WriteError(w, r, &wire.Error{Status: http.StatusNotFound, Code: wire.CodePathNotFound,
 			Summary: "The requested path was not found"})
 	})
 }

@@ -46,10 +46,10 @@
 //     cannot both hand it out: one commits; the other waits (SQLite serialises writers) or is
 //     rolled back (PostgreSQL: a serialization failure, or store.ErrStale from the version
 //     check), runs again, and finds it delivered.
-//   - Only the holder of the "rollout" lease ticks (store.Leases: one upsert, real time, a random
-//     holder id per process, renewed each tick, given up on shutdown). The lease only saves work:
-//     were two processes to tick at once, the version checks would still let one move per job
-//     win. Heartbeats and progress reports are served by any process.
+//   - The rollout is a kind of due work on a jobs.Runner (Kind): only the holder of the runner's
+//     lease (LeaseName) ticks. The lease only saves work: were two processes to tick at once,
+//     the version checks would still let one move per job win. Heartbeats and progress reports
+//     are served by any process.
 //
 // River (riverqueue/river) was considered for the tick and rejected: its jobs are scheduled and
 // its leader elected on the database's and the machine's real time, while keyward's rules follow
@@ -59,7 +59,8 @@
 //
 // # The virtual clock
 //
-// Advance moves a *clock.Virtual to a target through every moment at which something falls due on
-// the way (NextDue), ticking at each, so that windows open and close and updates time out in
-// order, as if the time had passed with the agents silent. A real clock cannot be moved.
+// The runner's jump (jobs.Runner.Advance) moves a *clock.Virtual through every moment at which
+// a job falls due on the way (the next moment each tick returns, as NextDue would), ticking at
+// each, so that windows open and close and updates time out in order, as if the time had passed
+// with the agents silent.
 package rollout

@@ -10,6 +10,7 @@ import (
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/ids"
+	"github.com/keyward/keyward/internal/jobs"
 	"github.com/keyward/keyward/internal/schedule"
 )
 
@@ -188,7 +189,7 @@ func TestAdvanceRunsWhatFallsDueOnTheWay(t *testing.T) {
 		t.Fatalf("NextDue = %s, %v; want the window at %s", next, ok, open)
 	}
 	// Nobody heartbeats: at 03:00 the first agent starts, at 03:30 it times out, which fails the job.
-	f.must(f.eng.Advance(f.ctx, open.Add(24*time.Hour)))
+	f.must(f.jobs.Advance(f.ctx, open.Add(24*time.Hour)))
 	got := f.get(j.ID)
 	if got.Status != agentpool.StatusFailed || got.Agents[0].Status != agentpool.StatusFailed ||
 		got.Agents[1].Status != agentpool.StatusCancelled {
@@ -203,18 +204,19 @@ func TestAdvanceRunsWhatFallsDueOnTheWay(t *testing.T) {
 	if _, ok, _ := f.eng.NextDue(f.ctx, f.clock.Now()); ok {
 		t.Error("a finished job is still due")
 	}
-	if err := f.eng.Advance(f.ctx, open); !errors.Is(err, clock.ErrBackwards) {
+	if err := f.jobs.Advance(f.ctx, open); !errors.Is(err, clock.ErrBackwards) {
 		t.Errorf("moving back: %v", err)
 	}
 }
 
 func TestRealClockCannotBeMoved(t *testing.T) {
 	f := newFixture(t, 0)
-	eng := New(Options{Store: f.store, Clock: clock.Real{}, Config: Config{UpdateTimeout: time.Minute, TickInterval: time.Second}})
-	if err := eng.Advance(f.ctx, time.Now().Add(time.Hour)); !errors.Is(err, ErrRealClock) {
+	eng := jobs.New(jobs.Options{Store: f.store, Clock: clock.Real{}, Lease: LeaseName, Interval: time.Second})
+	eng.Register(New(Options{Store: f.store, Clock: clock.Real{}, Config: Config{UpdateTimeout: time.Minute}}).Kind())
+	if err := eng.Advance(f.ctx, time.Now().Add(time.Hour)); !errors.Is(err, jobs.ErrRealClock) {
 		t.Errorf("Advance: %v", err)
 	}
-	if _, err := eng.AdvanceBy(f.ctx, time.Hour); !errors.Is(err, ErrRealClock) {
+	if _, err := eng.AdvanceBy(f.ctx, time.Hour); !errors.Is(err, jobs.ErrRealClock) {
 		t.Errorf("AdvanceBy: %v", err)
 	}
 }
@@ -222,15 +224,15 @@ func TestRealClockCannotBeMoved(t *testing.T) {
 func TestOnlyTheLeaderTicks(t *testing.T) {
 	f := newFixture(t, 1)
 	j := f.job(nil, false, 0)
-	other := New(Options{Store: f.store, Clock: f.clock, Config: f.eng.cfg})
-	f.must(f.eng.tickIfLeader(f.ctx))
+	other := f.runner(New(Options{Store: f.store, Clock: f.clock, Config: f.eng.cfg}))
+	f.must(f.jobs.TickIfLeader(f.ctx))
 	f.must(f.store.SaveJob(f.ctx, resetFirst(f.get(j.ID))))
-	f.must(other.tickIfLeader(f.ctx))
+	f.must(other.TickIfLeader(f.ctx))
 	if got := f.get(j.ID).Agents[0].Status; got != agentpool.StatusScheduled {
 		t.Fatalf("a process without the lease ticked: agent %s", got)
 	}
-	f.eng.release()
-	f.must(other.tickIfLeader(f.ctx))
+	f.jobs.Release()
+	f.must(other.TickIfLeader(f.ctx))
 	if got := f.get(j.ID).Agents[0].Status; got != agentpool.StatusInProgress {
 		t.Fatalf("the lease was given up but the other process did not tick: agent %s", got)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/keyward/keyward/internal/auth"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/ids"
+	"github.com/keyward/keyward/internal/jobs"
 	"github.com/keyward/keyward/internal/schedule"
 	"github.com/keyward/keyward/internal/store"
 	"github.com/keyward/keyward/internal/store/sqlite"
@@ -23,6 +24,7 @@ type fixture struct {
 	store  store.Store
 	clock  *clock.Virtual
 	eng    *Engine
+	jobs   *jobs.Runner // runs eng's due work, alone
 	pools  *agentpool.Service
 	pool   store.Pool
 	agents []store.Agent
@@ -44,8 +46,8 @@ func newFixture(t *testing.T, agents int) *fixture {
 	// Sunday 2026-03-08 12:00Z, the day New York moves to daylight saving time.
 	vc := clock.NewVirtual(time.Date(2026, 3, 8, 12, 0, 0, 0, time.UTC))
 	f := &fixture{t: t, ctx: ctx, store: s, clock: vc, pools: &agentpool.Service{Store: s, Clock: vc}}
-	f.eng = New(Options{Store: s, Clock: vc, Config: Config{UpdateTimeout: 30 * time.Minute, TickInterval: time.Hour,
-		HeartbeatInterval: 30 * time.Second}})
+	f.eng = New(Options{Store: s, Clock: vc, Config: Config{UpdateTimeout: 30 * time.Minute, HeartbeatInterval: 30 * time.Second}})
+	f.jobs = f.runner(f.eng)
 	f.must(s.CreateOrg(ctx, store.Org{ID: "org", Name: "org", CreatedAt: vc.Now()}))
 	for _, r := range agentpool.DefaultReleases(vc.Now()) {
 		f.must(s.PutRelease(ctx, r))
@@ -110,8 +112,15 @@ func (f *fixture) progress(agent int, instructionID, state string) error {
 
 func (f *fixture) advance(d time.Duration) {
 	f.t.Helper()
-	_, err := f.eng.AdvanceBy(f.ctx, d)
+	_, err := f.jobs.AdvanceBy(f.ctx, d)
 	f.must(err)
+}
+
+// runner is a runner of eng's due work on the fixture's store and clock, as one process has.
+func (f *fixture) runner(eng *Engine) *jobs.Runner {
+	r := jobs.New(jobs.Options{Store: f.store, Clock: f.clock, Lease: LeaseName, Interval: time.Hour})
+	r.Register(eng.Kind())
+	return r
 }
 
 // registrar is the principal of a registration token of the fixture's pool.

@@ -51,13 +51,13 @@ func TestAdvanceStopsWhenItsContextEnds(t *testing.T) {
 	start := f.clock.Now()
 	ctx, cancel := context.WithCancel(f.ctx)
 	cancel()
-	if err := f.eng.Advance(ctx, open.Add(24*time.Hour)); !errors.Is(err, context.Canceled) {
+	if err := f.jobs.Advance(ctx, open.Add(24*time.Hour)); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Advance with an ended context: %v, want context.Canceled", err)
 	}
 	if !f.clock.Now().Equal(start) {
 		t.Fatalf("clock moved to %s past the window at %s without opening it", f.clock.Now(), open)
 	}
-	f.must(f.eng.Advance(f.ctx, open.Add(24*time.Hour)))
+	f.must(f.jobs.Advance(f.ctx, open.Add(24*time.Hour)))
 	if got := f.get(j.ID); got.Agents[0].Status != agentpool.StatusFailed || !got.Agents[0].ChangedAt.Equal(open.Add(30*time.Minute)) {
 		t.Fatalf("first agent %s at %s, want it timed out in the window", got.Agents[0].Status, got.Agents[0].ChangedAt)
 	}
@@ -69,7 +69,7 @@ func TestAdvanceStopsWhenTheJobsCannotBeRead(t *testing.T) {
 	f := newFixture(t, 1)
 	start := f.clock.Now()
 	f.store.Close()
-	if err := f.eng.Advance(f.ctx, start.Add(24*time.Hour)); err == nil {
+	if err := f.jobs.Advance(f.ctx, start.Add(24*time.Hour)); err == nil {
 		t.Fatal("Advance over a closed store succeeded")
 	}
 	if !f.clock.Now().Equal(start) {

@@ -17,7 +17,7 @@ import (
 func (e *Engine) Tick(ctx context.Context) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	_, _, err := e.tick(ctx)
+	_, _, err := e.tick(ctx, e.clock.Now())
 	return err
 }
 
@@ -31,8 +31,7 @@ type dueJob struct {
 
 // tick advances what is due now and returns the next moment something falls due, from the same
 // read of the jobs (the jobs it advanced are judged again as they were saved).
-func (e *Engine) tick(ctx context.Context) (time.Time, bool, error) {
-	now := e.clock.Now()
+func (e *Engine) tick(ctx context.Context, now time.Time) (time.Time, bool, error) {
 	jobs, err := e.candidates(ctx)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("%w: %w", errScan, err)

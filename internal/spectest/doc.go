@@ -11,7 +11,7 @@
 // content must have an empty body. An undeclared status is accepted only in
 // these cases:
 //
-//   - 400, 401, 405, 411, 415 and 500 with an application/json body that is
+//   - 400, 401, 405, 411, 415, 429 and 500 with an application/json body that is
 //     a complete error object of the document's dialect: for the Okta
 //     management API an object with string errorCode, errorSummary,
 //     errorLink and errorId and an array errorCauses; for Okta Privileged
@@ -28,5 +28,9 @@
 //
 // Use Spec.ValidateResponse to check one response, or wrap a client's
 // transport with Spec.Transport or Transport so that every response on the
-// document's paths is checked and reported through the test.
+// document's paths is checked and reported through the test. The two OPA
+// documents (opa-projects.yaml and opa-team.yaml) both cover /v1/teams/;
+// given both, Transport checks each response against the one describing the
+// operation. Spec.Operation finds an operation by operationId, for tests that
+// compare route tables with the documents (e.g. x-okta-opa-roles).
 package spectest

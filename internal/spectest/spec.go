@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -34,6 +35,7 @@ type profile struct {
 var profiles = map[string]profile{
 	"okta-agent-pools.yaml": {prefix: "/api/v1/agentPools", dialect: dialectOkta},
 	"opa-projects.yaml":     {prefix: "/v1/teams/", dialect: dialectOPA},
+	"opa-team.yaml":         {prefix: "/v1/teams/", dialect: dialectOPA},
 }
 
 // Spec is a loaded, validated OpenAPI document with a router. It is safe for
@@ -58,8 +60,8 @@ var (
 	cache   = map[string]*cacheEntry{}
 )
 
-// Load returns the document called name ("okta-agent-pools.yaml" or
-// "opa-projects.yaml") from the api/ directory of the repository, found by
+// Load returns the document called name ("okta-agent-pools.yaml", "opa-projects.yaml" or
+// "opa-team.yaml") from the api/ directory of the repository, found by
 // walking up from the working directory to the directory holding go.mod.
 // Each file is read and validated once per test binary. Load fails the test
 // if the document cannot be found, loaded or validated.
@@ -106,6 +108,24 @@ func (s *Spec) Lenient() *Spec {
 	c := *s
 	c.lenient = true
 	return &c
+}
+
+// Operation finds the operation with operationId id, with its method and path.
+func (s *Spec) Operation(id string) (method, path string, op *openapi3.Operation, ok bool) {
+	for p, item := range s.doc.Paths.Map() {
+		for m, o := range item.Operations() {
+			if o.OperationID == id {
+				return m, p, o, true
+			}
+		}
+	}
+	return "", "", nil, false
+}
+
+// describes reports whether the document has an operation for req's method and path.
+func (s *Spec) describes(req *http.Request) bool {
+	_, _, err := s.router.FindRoute(req)
+	return err == nil
 }
 
 // covers reports whether path is in the part of the URL space s describes.

@@ -28,7 +28,7 @@ const (
 )
 
 func TestLoad(t *testing.T) {
-	for _, tc := range []struct{ name, prefix string }{{oktaSpec, pools}, {opaSpec, "/v1/teams/"}} {
+	for _, tc := range []struct{ name, prefix string }{{oktaSpec, pools}, {opaSpec, "/v1/teams/"}, {"opa-team.yaml", "/v1/teams/"}} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := Load(t, tc.name)
 			if s.Name() != tc.name || s.PathPrefix() != tc.prefix {
@@ -119,6 +119,8 @@ func TestValidateResponse(t *testing.T) {
 		{"undeclared 400 Okta error", oktaSpec, "GET", pools, 400, jsonCT, "", oktaError, ""},
 		{"undeclared 415 as text", oktaSpec, "POST", updates, 415, "text/plain", "", "unsupported", "application/json"},
 		{"undeclared 409", oktaSpec, "POST", updates, 409, jsonCT, "", oktaError, "not declared"},
+		{"undeclared OPA 429", opaSpec, "GET", projects, 429, jsonCT, "", `{"code":429,"message":"Too Many Requests","type":"rate_limit_exceeded"}`, ""},
+		{"undeclared OPA 429 without a body", opaSpec, "GET", projects, 429, "", "", "", "429"},
 		{"declared 400 checks only its schema", oktaSpec, "POST", updates, 400, jsonCT, "", `{}`, ""},
 		{"403 insufficient_scope empty body", oktaSpec, "GET", pools, 403, "", `Bearer error="insufficient_scope"`, "", ""},
 		{"403 empty body without challenge", oktaSpec, "GET", pools, 403, "", "", "", "403"},

@@ -18,7 +18,9 @@ func (s *Spec) Transport(t testing.TB, next http.RoundTripper) http.RoundTripper
 // Transport returns an http.RoundTripper that sends requests through next
 // (http.DefaultTransport if nil). A response to a request whose path starts
 // with the PathPrefix of one of specs is read fully and checked against the
-// first such spec; a failure is reported with t.Errorf, so it fails the test
+// first such spec that describes the operation (several documents share
+// /v1/teams/: opa-projects.yaml and opa-team.yaml), or the first such spec
+// when none does; a failure is reported with t.Errorf, so it fails the test
 // without stopping it. The response is then returned with its body replaced
 // by an in-memory copy holding the same bytes. Responses on other paths pass
 // through unchecked.
@@ -40,7 +42,7 @@ func (c *checkingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	if err != nil {
 		return resp, err
 	}
-	spec := c.specFor(req.URL.Path)
+	spec := c.specFor(req)
 	if spec == nil {
 		return resp, nil
 	}
@@ -61,11 +63,18 @@ func (c *checkingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	return resp, nil
 }
 
-func (c *checkingTransport) specFor(path string) *Spec {
+func (c *checkingTransport) specFor(req *http.Request) *Spec {
+	var first *Spec
 	for _, s := range c.specs {
-		if s != nil && s.covers(path) {
+		if s == nil || !s.covers(req.URL.Path) {
+			continue
+		}
+		if s.describes(req) {
 			return s
 		}
+		if first == nil {
+			first = s
+		}
 	}
-	return nil
+	return first
 }

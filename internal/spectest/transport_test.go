@@ -68,8 +68,11 @@ func TestTransport(t *testing.T) {
 		updates:                       {200, invalid},
 		projects:                      {200, `{"list":[]}`},
 		"/v1/teams/x/resource_groups": {200, `{"list":"nope"}`},
+		"/v1/teams/x/roles":           {200, `{"list":[{"name":"pam_admin"}]}`},
+		"/v1/teams/y/roles":           {200, `{"list":[{"name":"king"}]}`},
 	})
-	okta, opa := Load(t, oktaSpec), Load(t, opaSpec)
+	okta, opa, team := Load(t, oktaSpec), Load(t, opaSpec), Load(t, "opa-team.yaml")
+	allOPA := func(tb testing.TB) http.RoundTripper { return Transport(tb, nil, okta, opa, team) }
 
 	cases := []struct {
 		name, path string
@@ -84,6 +87,10 @@ func TestTransport(t *testing.T) {
 		{"OPA path via multi-spec", projects, func(tb testing.TB) http.RoundTripper { return Transport(tb, nil, okta, opa) }, `{"list":[]}`, 0, ""},
 		{"OPA path not checked by Okta spec", "/v1/teams/x/resource_groups", func(tb testing.TB) http.RoundTripper { return okta.Transport(tb, nil) }, `{"list":"nope"}`, 0, ""},
 		{"Okta path via multi-spec", updates, func(tb testing.TB) http.RoundTripper { return Transport(tb, http.DefaultTransport, opa, okta) }, invalid, 1, "status"},
+		// Both OPA documents cover /v1/teams/: each response is checked by the one describing it.
+		{"second OPA document", "/v1/teams/x/roles", allOPA, `{"list":[{"name":"pam_admin"}]}`, 0, ""},
+		{"second OPA document, invalid", "/v1/teams/y/roles", allOPA, `{"list":[{"name":"king"}]}`, 1, "GET /v1/teams/y/roles -> 200"},
+		{"described by no OPA document", "/v1/teams/x/nothing", allOPA, "404 page not found\n", 1, "no operation"},
 		{"undescribed Okta path", pools + "/0oa1/agents", func(tb testing.TB) http.RoundTripper { return okta.Transport(tb, nil) }, "404 page not found\n", 1, "no operation"},
 		{"undescribed path, lenient", pools + "/0oa1/agents", func(tb testing.TB) http.RoundTripper { return okta.Lenient().Transport(tb, nil) }, "404 page not found\n", 0, ""},
 	}

@@ -24,6 +24,9 @@ var undeclaredAllowed = map[int]bool{
 	http.StatusLengthRequired:       true,
 	http.StatusUnsupportedMediaType: true,
 	http.StatusInternalServerError:  true,
+	// Every operation may be rate limited; the OPA documents declare 429 nowhere, though live
+	// OPA sends it and its clients read X-RateLimit-Retry-At.
+	http.StatusTooManyRequests: true,
 }
 
 // ValidateResponse checks one response (status, headers and body) against

@@ -93,7 +93,8 @@ func TestNULInPathOrCursor(t *testing.T) {
 				body         any
 				status       int
 			}{
-				{"GET", "/api/v1/agentPools/0oa%00x/updates", nil, 404},
+				{"GET", "/api/v1/agentPools/0oa%00x/updates", nil, 200}, // Okta lists an unknown pool's updates as []
+				{"GET", "/api/v1/agentPools/0oa%00x/updates/settings", nil, 404},
 				{"GET", "/api/v1/agentPools/" + poolID + "/updates/ajd%00x", nil, 404},
 				{"GET", "/api/v1/agentPools?after=" + cursor, nil, 400},
 				{"POST", "/keyward/v1/agentPools", map[string]string{"name": "a\x00", "type": "AD"}, 400},

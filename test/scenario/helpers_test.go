@@ -149,31 +149,12 @@ func (u update) statuses() []string {
 // client, fails the test unless the answer has status want, and decodes it into out.
 func (e *env) call(method, path string, body any, want int, out any) {
 	e.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(e.ctx, method, e.s.URL+path, rd)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "SSWS "+apptest.AdminToken)
-	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := e.s.HTTP.Do(req)
+	status, data, err := send(e.ctx, e.s, method, path, body)
 	if err != nil {
 		e.t.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != want {
-		e.t.Fatalf("%s %s: status %d, want %d: %s", method, path, resp.StatusCode, want, data)
+	if status != want {
+		e.t.Fatalf("%s %s: status %d, want %d: %s", method, path, status, want, data)
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {
@@ -182,10 +163,46 @@ func (e *env) call(method, path string, body any, want int, out any) {
 	}
 }
 
+// send sends an Agent Pools API request with the admin token through s's spec-validating client
+// and returns the answer's status and body; it is safe to call from any goroutine.
+func send(ctx context.Context, s *apptest.Server, method, path string, body any) (int, []byte, error) {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return 0, nil, err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, s.URL+path, rd)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", "SSWS "+apptest.AdminToken)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := s.HTTP.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, data, err
+}
+
 // createJob creates an update job of the pool over agents, in that order. A nil schedule makes
 // it on demand.
 func (e *env) createJob(poolID string, schedule map[string]any, agents ...*agent) update {
 	e.t.Helper()
+	var u update
+	e.call("POST", "/api/v1/agentPools/"+poolID+"/updates", jobDefinition(schedule, agents...), http.StatusCreated, &u)
+	return u
+}
+
+// jobDefinition is the body creating or replacing an update job over agents, in that order.
+func jobDefinition(schedule map[string]any, agents ...*agent) map[string]any {
 	list := make([]map[string]string, len(agents))
 	for i, a := range agents {
 		list[i] = map[string]string{"id": a.id}
@@ -194,9 +211,7 @@ func (e *env) createJob(poolID string, schedule map[string]any, agents ...*agent
 	if schedule != nil {
 		body["schedule"] = schedule
 	}
-	var u update
-	e.call("POST", "/api/v1/agentPools/"+poolID+"/updates", body, http.StatusCreated, &u)
-	return u
+	return body
 }
 
 func (e *env) job(poolID, jobID string) update {

@@ -11,7 +11,7 @@ import (
 	"github.com/keyward/keyward/internal/httpapi/wire"
 )
 
-// Mover moves a virtual clock, running what falls due on the way; *rollout.Engine is one.
+// Mover moves a virtual clock, running what falls due on the way; *jobs.Runner is one.
 type Mover interface {
 	Advance(ctx context.Context, target time.Time) error
 	AdvanceBy(ctx context.Context, d time.Duration) (time.Time, error)

@@ -2,10 +2,11 @@ package okta
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/keyward/keyward/internal/agentpool"
+	"github.com/keyward/keyward/internal/fault"
+	"github.com/keyward/keyward/internal/httpapi/paging"
 	"github.com/keyward/keyward/internal/httpapi/wire"
 )
 
@@ -43,17 +44,11 @@ func (h *Handlers) Routes() []wire.Route {
 }
 
 func (h *Handlers) listAgentPools(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	limit := 5
-	if v := q.Get("limitPerPoolType"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return wire.Validation("limitPerPoolType", "limitPerPoolType: must be an integer")
-		}
-		limit = n
+	req, err := paging.ParseOkta(r, "limitPerPoolType", 5)
+	if err != nil {
+		return err
 	}
-	org := wire.PrincipalFrom(r).OrgID
-	page, err := h.Pools.ListPools(r.Context(), org, q.Get("poolType"), limit, q.Get("after"))
+	page, err := h.Pools.ListPools(r.Context(), wire.PrincipalFrom(r).OrgID, r.URL.Query().Get("poolType"), req.Limit, req.After)
 	if err != nil {
 		return err
 	}
@@ -62,24 +57,8 @@ func (h *Handlers) listAgentPools(w http.ResponseWriter, r *http.Request) error 
 	for _, v := range page.Pools {
 		out = append(out, p.Pool(v.Pool, v.Agents))
 	}
-	w.Header().Add("Link", "<"+baseURL(r)+r.URL.RequestURI()+`>; rel="self"`)
-	if page.After != "" {
-		next := url.Values{"after": {page.After}, "limitPerPoolType": {strconv.Itoa(limit)}}
-		if t := q.Get("poolType"); t != "" {
-			next.Set("poolType", t)
-		}
-		w.Header().Add("Link", "<"+baseURL(r)+"/api/v1/agentPools?"+next.Encode()+`>; rel="next"`)
-	}
-	wire.JSON(w, http.StatusOK, out)
+	paging.WriteOkta(w, r, req, out, page.After)
 	return nil
-}
-
-// baseURL is the scheme and host the client used to reach keyward.
-func baseURL(r *http.Request) string {
-	if r.TLS != nil {
-		return "https://" + r.Host
-	}
-	return "http://" + r.Host
 }
 
 func (h *Handlers) present(v agentpool.JobView) Update {
@@ -92,7 +71,7 @@ func (h *Handlers) listAgentPoolsUpdates(w http.ResponseWriter, r *http.Request)
 	if v := r.URL.Query().Get("scheduled"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			return wire.Validation("scheduled", "scheduled: must be true or false")
+			return fault.Invalidf("scheduled", "scheduled: must be true or false")
 		}
 		scheduled = &b
 	}

@@ -1,5 +1,9 @@
-// Package opa serves the Okta Privileged Access API under /v1/teams/{team_name}. Errors here
-// are OPA's {"code","message","type"}; a missing role answers 401, as OPA does.
+// Package opa serves the Okta Privileged Access API under /v1/teams/{team_name}. Each route row
+// names its operationId and, for calls with a bearer token (wire.OPABearer), the operation's
+// x-okta-opa-roles; the router refuses a token of another team or without one of the roles with
+// 401, as OPA does, and a test checks every row against the spec. Handlers return faults, which
+// package wire words as OPA's {"code","message","type"}; lists go through paging.OPA; every
+// route counts against the team's rate-limit bucket (wire.BucketOPA). See docs/opa.md.
 package opa
 
 import (
@@ -8,21 +12,19 @@ import (
 	"time"
 
 	"github.com/keyward/keyward/internal/auth"
+	"github.com/keyward/keyward/internal/fault"
+	"github.com/keyward/keyward/internal/httpapi/paging"
 	"github.com/keyward/keyward/internal/httpapi/wire"
+	"github.com/keyward/keyward/internal/pam"
 )
 
 // Handlers serves the OPA API.
 type Handlers struct {
 	Auth     *auth.Service
+	PAM      *pam.Service
+	Paging   paging.OPA
 	TokenTTL time.Duration
 	Now      func() time.Time // real time: service tokens must not expire on a virtual clock jump
-}
-
-// Routes is the OPA route table.
-func (h *Handlers) Routes() []wire.Route {
-	return []wire.Route{
-		{Method: "POST", Pattern: "/v1/teams/{team_name}/service_token", Name: "IssueServiceToken", Access: wire.Public, Handler: h.issueServiceToken},
-	}
 }
 
 type tokenResponse struct {
@@ -39,15 +41,15 @@ func (h *Handlers) issueServiceToken(w http.ResponseWriter, r *http.Request) err
 	if err := wire.Decode(r, &in); err != nil {
 		return err
 	}
-	var missing []string
+	var missing []fault.Cause
 	if strings.TrimSpace(in.KeyID) == "" {
-		missing = append(missing, "key_id is required")
+		missing = append(missing, fault.Required("key_id", "key_id: is required"))
 	}
 	if in.KeySecret == "" {
-		missing = append(missing, "key_secret is required")
+		missing = append(missing, fault.Required("key_secret", "key_secret: is required"))
 	}
 	if len(missing) > 0 {
-		return &wire.Error{Status: http.StatusBadRequest, Code: wire.CodeValidation, Summary: "invalid request", Causes: missing}
+		return fault.InvalidFields(missing...)
 	}
 	t, err := h.Auth.IssueServiceToken(r.Context(), r.PathValue("team_name"), in.KeyID, in.KeySecret, h.Now(), h.TokenTTL)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
@@ -56,5 +57,30 @@ func TestIssueServiceToken(t *testing.T) {
 				t.Fatalf("got %d %v, want %d %s", status, body, tc.status, tc.typ)
 			}
 		})
+	}
+}
+
+// TestServiceTokenRateLimit checks the OPA bucket on a real server: a 429 in OPA's body with
+// X-RateLimit-Retry-At in the future, and none of Okta's X-Rate-Limit-* headers.
+func TestServiceTokenRateLimit(t *testing.T) {
+	s := apptest.Start(t, apptest.Options{Configure: func(c *config.Config) {
+		c.OPATeam, c.OPAKeyID, c.OPAKeySecret, c.OPARateLimit = "acme", "key-1", "secret-1-0123456789-abcdefghijklmnopqrstuvw", 2
+	}})
+	var resp *http.Response
+	for i := 0; i < 3; i++ {
+		var err error
+		resp, err = s.HTTP.Post(s.URL+"/v1/teams/acme/service_token", "application/json",
+			bytes.NewBufferString(`{"key_id":"key-1","key_secret":"secret-1-0123456789-abcdefghijklmnopqrstuvw"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.Header.Get("X-Rate-Limit-Limit") != "" {
+			t.Errorf("request %d carries Okta's rate-limit headers", i)
+		}
+	}
+	retryAt, err := strconv.ParseInt(resp.Header.Get("X-RateLimit-Retry-At"), 10, 64)
+	if resp.StatusCode != http.StatusTooManyRequests || err != nil || retryAt <= time.Now().Unix()-1 {
+		t.Fatalf("third request: %d, X-RateLimit-Retry-At %q", resp.StatusCode, resp.Header.Get("X-RateLimit-Retry-At"))
 	}
 }

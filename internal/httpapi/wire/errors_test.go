@@ -15,6 +15,10 @@ import (
 	"github.com/keyward/keyward/internal/store"
 )
 
+// notFound and conflict are the API errors the domain's faults become.
+func notFound(id, typ string) *Error { return As(fault.Missing(id, typ)) }
+func conflict(summary string) *Error { return As(fault.Conflictf("%s", summary)) }
+
 func TestAs(t *testing.T) {
 	api := Validation("name", "name: required")
 	cases := []struct {
@@ -25,7 +29,7 @@ func TestAs(t *testing.T) {
 		summary string // exact when set
 	}{
 		{"API error passes through", api, 400, "E0000001", "Api validation failed: name"},
-		{"wrapped API error", fmt.Errorf("ctx: %w", NotFound("0oa1", "AgentPool")), 404, "E0000007",
+		{"wrapped API error", fmt.Errorf("ctx: %w", notFound("0oa1", "AgentPool")), 404, "E0000007",
 			"Not found: Resource not found: 0oa1 (AgentPool)"},
 		{"store not found", fmt.Errorf("get: %w", store.ErrNotFound), 404, "E0000007", ""},
 		{"store conflict", store.ErrConflict, 409, "E0000001", ""},
@@ -117,11 +121,11 @@ func TestWriteErrorOPA(t *testing.T) {
 		err  *Error
 		want string
 	}{
-		{Validation("name", "name: required"), `{"code":400,"message":"Api validation failed: name: name: required","type":"bad_request"}`},
+		{Validation("name", "name: required"), `{"code":400,"message":"name: required","type":"bad_request"}`},
 		{InvalidToken(), `{"code":401,"message":"Invalid token provided","type":"authorization_error"}`},
 		{Forbidden(), `{"code":403,"message":"You do not have permission to perform the requested action","type":"forbidden"}`},
 		{&Error{Status: 404, Summary: "gone"}, `{"code":404,"message":"gone","type":"not_found"}`},
-		{Conflict("exists"), `{"code":409,"message":"exists","type":"conflict"}`},
+		{conflict("exists"), `{"code":409,"message":"exists","type":"conflict"}`},
 		{&Error{Status: 412, Summary: "stale"}, `{"code":412,"message":"stale","type":"precondition_failed"}`},
 		{&Error{Status: 413, Summary: "big"}, `{"code":413,"message":"big","type":"bad_request"}`},
 		{&Error{Status: 415, Summary: "xml"}, `{"code":415,"message":"xml","type":"bad_request"}`},
@@ -156,5 +160,54 @@ func TestCancelledRequestIsNotAServerError(t *testing.T) {
 	e := As(fmt.Errorf("sqlstore: commit: %w", context.Canceled))
 	if e.Status != StatusClientClosed || e.Status >= 500 {
 		t.Fatalf("got %d, want %d", e.Status, StatusClientClosed)
+	}
+}
+
+// TestFaultsInBothDialects writes each kind of fault on an Okta and an OPA path: the same fault,
+// each API's own words.
+func TestFaultsInBothDialects(t *testing.T) {
+	required := fault.InvalidFields(fault.Required("name", "name: is required"), fault.ParseCause("sortOrder: must be a 32-bit integer"))
+	cases := []struct {
+		name string
+		err  error
+		okta string
+		opa  string
+	}{
+		{"missing fields", required,
+			`{"errorCode":"E0000001","errorSummary":"Api validation failed: name","errorLink":"E0000001","errorId":"oaeR","errorCauses":[{"errorSummary":"errors in the field: name"},{"errorSummary":"sortOrder: must be a 32-bit integer"}]}`,
+			`{"code":400,"message":"name: is required; sortOrder: must be a 32-bit integer","type":"bad_request"}`},
+		{"invalid without causes", fault.Invalidf("count"),
+			`{"errorCode":"E0000001","errorSummary":"Api validation failed: count","errorLink":"E0000001","errorId":"oaeR","errorCauses":[]}`,
+			`{"code":400,"message":"invalid count","type":"bad_request"}`},
+		{"not found", fault.Missing("p1", "Project"),
+			`{"errorCode":"E0000007","errorSummary":"Not found: Resource not found: p1 (Project)","errorLink":"E0000007","errorId":"oaeR","errorCauses":[]}`,
+			`{"code":404,"message":"Resource not found: p1 (Project)","type":"not_found"}`},
+		{"conflict", fault.Conflictf("resource group %s still holds projects", "rg1"),
+			`{"errorCode":"E0000001","errorSummary":"Api validation failed: resource group rg1 still holds projects","errorLink":"E0000001","errorId":"oaeR","errorCauses":[]}`,
+			`{"code":409,"message":"resource group rg1 still holds projects","type":"conflict"}`},
+		{"unauthorized", fault.Unauthorizedf("Missing capability: role"),
+			`{"errorCode":"E0000011","errorSummary":"Missing capability: role","errorLink":"E0000011","errorId":"oaeR","errorCauses":[]}`,
+			`{"code":401,"message":"Missing capability: role","type":"authorization_error"}`},
+		{"forbidden", fault.Forbiddenf("no access method grants this"),
+			`{"errorCode":"E0000006","errorSummary":"no access method grants this","errorLink":"E0000006","errorId":"oaeR","errorCauses":[]}`,
+			`{"code":403,"message":"no access method grants this","type":"forbidden"}`},
+		{"precondition failed", fault.PreconditionFailedf("the password policy changed"),
+			`{"errorCode":"E0000001","errorSummary":"Api validation failed: the password policy changed","errorLink":"E0000001","errorId":"oaeR","errorCauses":[]}`,
+			`{"code":412,"message":"the password policy changed","type":"precondition_failed"}`},
+		{"decoding error in Okta's words", &Error{Status: 413, Code: CodeValidation, Summary: "Api validation failed: the request body is larger than 1024 bytes"},
+			`{"errorCode":"E0000001","errorSummary":"Api validation failed: the request body is larger than 1024 bytes","errorLink":"E0000001","errorId":"oaeR","errorCauses":[]}`,
+			`{"code":413,"message":"the request body is larger than 1024 bytes","type":"bad_request"}`},
+	}
+	for _, c := range cases {
+		for path, want := range map[string]string{"/api/v1/agentPools": c.okta, "/v1/teams/acme/projects": c.opa} {
+			w := httptest.NewRecorder()
+			WriteError(w, request(path, "R"), c.err)
+			if got := strings.TrimSpace(w.Body.String()); got != want {
+				t.Errorf("%s on %s:\n got %s\nwant %s", c.name, path, got, want)
+			}
+			if strings.HasPrefix(path, "/v1/") && strings.Contains(w.Body.String(), "Api validation failed") {
+				t.Errorf("%s: Okta's words in an OPA message", c.name)
+			}
+		}
 	}
 }

@@ -57,7 +57,7 @@ var opaTypes = map[int]string{
 	http.StatusUnsupportedMediaType:  "bad_request",
 	http.StatusConflict:              "conflict",
 	http.StatusPreconditionFailed:    "precondition_failed",
-	http.StatusTooManyRequests:       "rate_limited",
+	http.StatusTooManyRequests:       "rate_limit_exceeded",
 }
 
 // WriteError answers r with err in the dialect of r's path.
@@ -77,15 +77,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	if DialectOf(r.URL.Path) == OPA {
-		typ := opaTypes[e.Status]
-		if typ == "" {
-			typ = "internal_error"
-		}
-		msg := e.Summary
-		if len(e.Causes) > 0 {
-			msg += ": " + strings.Join(e.Causes, "; ")
-		}
-		JSON(w, e.Status, opaError{Code: e.Status, Message: msg, Type: typ})
+		JSON(w, e.Status, opaBody(e))
 		return
 	}
 	body := oktaError{ErrorCode: e.Code, ErrorSummary: e.Summary, ErrorLink: e.Code, ErrorCauses: []oktaCauses{}}
@@ -96,6 +88,32 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		body.ErrorCauses = append(body.ErrorCauses, oktaCauses{ErrorSummary: c})
 	}
 	JSON(w, e.Status, body)
+}
+
+// opaBody words e for OPA. Errors made outside package fault (JSON decoding, the router) carry
+// Okta's words only: their message drops Okta's validation prefix.
+func opaBody(e *Error) opaError {
+	typ := opaTypes[e.Status]
+	if typ == "" {
+		typ = "internal_error" // the spec names no type for 5xx
+	}
+	msg := e.Message
+	if msg == "" {
+		msg = joinCauses(strings.TrimPrefix(e.Summary, oktaValidation), e.Causes)
+	}
+	return opaError{Code: e.Status, Message: msg, Type: typ}
+}
+
+// joinCauses is summary followed by the causes, as one sentence.
+func joinCauses(summary string, causes []string) string {
+	rest := strings.Join(causes, "; ")
+	switch {
+	case summary == "":
+		return rest
+	case rest == "":
+		return summary
+	}
+	return summary + ": " + rest
 }
 
 // maxBuffered is the largest answer JSON holds whole before writing it. A longer list is checked

@@ -1,7 +1,8 @@
 // Package postgres is keyward's PostgreSQL backend (pgx through database/sql). Transactions run
-// at SERIALIZABLE isolation and are retried on serialization failures, so several keyward
-// processes sharing one database can coordinate through it alone. Migrations take an advisory
-// lock so that processes starting together apply them once.
+// at REPEATABLE READ, lock the rows they will change, and are retried on serialization failures
+// (internal/store/sqlstore/doc.go argues why that is enough), so several keyward processes
+// sharing one database coordinate through it alone. Migrations take an advisory lock so that
+// processes starting together apply them once.
 package postgres
 
 import (
@@ -24,14 +25,19 @@ var migrations embed.FS
 // migrationLockID is an arbitrary constant naming keyward's migration advisory lock.
 const migrationLockID = 7243104
 
-// Open connects to the database at url and applies the migrations.
-func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
+// Open connects to the database at url with a pool of maxConns connections and applies the
+// migrations. Idle connections are kept up to the same number, so the pool stays warm and a burst
+// never waits for new connections to be set up.
+func Open(ctx context.Context, url string, maxConns int) (*sqlstore.Store, error) {
+	if maxConns < 1 {
+		return nil, fmt.Errorf("postgres: a pool needs at least one connection, not %d", maxConns)
+	}
 	db, err := sql.Open("pgx", url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open: %w", err)
 	}
-	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(10)
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres: connect: %w", err)
@@ -40,7 +46,9 @@ func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
 	s, err := sqlstore.New(ctx, db, &sqlstore.Dialect{
 		Name:           "postgres",
 		Migrations:     sub,
-		TxOptions:      &sql.TxOptions{Isolation: sql.LevelSerializable},
+		TxOptions:      &sql.TxOptions{Isolation: sql.LevelRepeatableRead},
+		LockRow:        " FOR NO KEY UPDATE",
+		SnapshotReads:  true,
 		Retryable:      retryable,
 		Unique:         func(err error) bool { return pgCode(err) == "23505" },
 		LockMigrations: lockMigrations,

@@ -13,7 +13,7 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, storetest.Backend{
 		New: func(t *testing.T) string { return storetest.PostgresURL(t) },
 		Open: func(t *testing.T, url string) store.Store {
-			s, err := postgres.Open(context.Background(), url)
+			s, err := postgres.Open(context.Background(), url, 4)
 			if err != nil {
 				t.Fatal(err)
 			}

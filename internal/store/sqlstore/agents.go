@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"strings"
 
 	"github.com/keyward/keyward/internal/store"
 )
@@ -10,7 +9,7 @@ import (
 const agentColumns = `id, org_id, pool_id, name, type, version, hidden, deactivated, healthy, health_message,
 	last_connection, credential_hash, update_status, update_message, created_at`
 
-func scanAgent(r interface{ Scan(...any) error }) (store.Agent, error) {
+func scanAgent(r scanner) (store.Agent, error) {
 	var a store.Agent
 	var last, created int64
 	err := r.Scan(&a.ID, &a.OrgID, &a.PoolID, &a.Name, &a.Type, &a.Version, &a.Hidden, &a.Deactivated, &a.Healthy,
@@ -55,27 +54,13 @@ func (q queries) ListAgents(ctx context.Context, poolIDs []string) ([]store.Agen
 	if len(poolIDs) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(poolIDs))
-	marks := make([]string, len(poolIDs))
-	for i, id := range poolIDs {
-		args[i] = id
-		marks[i] = "$" + itoa(i+1)
-	}
-	rows, err := q.db.QueryContext(ctx, `SELECT `+agentColumns+` FROM agents WHERE pool_id IN (`+strings.Join(marks, ", ")+`)
+	marks, args := placeholders(poolIDs)
+	rows, err := q.db.QueryContext(ctx, `SELECT `+agentColumns+` FROM agents WHERE pool_id IN (`+marks+`)
 		ORDER BY pool_id, created_at, id`, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []store.Agent
-	for rows.Next() {
-		a, err := scanAgent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return collect(rows, scanAgent)
 }
 
 func (q queries) UpdateAgent(ctx context.Context, a store.Agent) error {

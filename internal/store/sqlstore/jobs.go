@@ -23,7 +23,7 @@ func jobArgs(j store.Job) []any {
 		ms(j.WindowEnd), j.Version, ms(j.CreatedAt), ms(j.UpdatedAt)}
 }
 
-func scanJob(r interface{ Scan(...any) error }) (store.Job, error) {
+func scanJob(r scanner) (store.Job, error) {
 	var j store.Job
 	var s store.Schedule
 	var scheduled bool
@@ -59,7 +59,8 @@ func (q queries) insertJobAgents(ctx context.Context, j store.Job) error {
 }
 
 func (q queries) GetJob(ctx context.Context, poolID, id string) (store.Job, error) {
-	j, err := scanJob(q.db.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE pool_id = $1 AND id = $2`, poolID, id))
+	j, err := scanJob(q.db.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE pool_id = $1 AND id = $2`+q.forUpdate(),
+		poolID, id))
 	if err != nil {
 		return j, notFound("get job", err)
 	}
@@ -102,17 +103,8 @@ func (q queries) listJobs(ctx context.Context, where string, args ...any) ([]sto
 	if err != nil {
 		return nil, err
 	}
-	var jobs []store.Job
-	for rows.Next() {
-		j, err := scanJob(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		jobs = append(jobs, j)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	jobs, err := collect(rows, scanJob)
+	if err != nil {
 		return nil, err
 	}
 	return jobs, q.loadJobAgents(ctx, jobs)
@@ -120,7 +112,7 @@ func (q queries) listJobs(ctx context.Context, where string, args ...any) ([]sto
 
 const jobAgentColumns = `job_id, agent_id, position, status, message, attempt, instruction_id, delivered, changed_at`
 
-func scanJobAgent(r interface{ Scan(...any) error }) (store.JobAgent, error) {
+func scanJobAgent(r scanner) (store.JobAgent, error) {
 	var a store.JobAgent
 	var changed int64
 	err := r.Scan(&a.JobID, &a.AgentID, &a.Position, &a.Status, &a.Message, &a.Attempt, &a.InstructionID, &a.Delivered, &changed)
@@ -134,27 +126,22 @@ func (q queries) loadJobAgents(ctx context.Context, jobs []store.Job) error {
 		return nil
 	}
 	index := make(map[string]int, len(jobs))
-	args := make([]any, len(jobs))
-	marks := make([]string, len(jobs))
+	jobIDs := make([]string, len(jobs))
 	for i, j := range jobs {
-		index[j.ID] = i
-		args[i], marks[i] = j.ID, "$"+itoa(i+1)
+		index[j.ID], jobIDs[i] = i, j.ID
 	}
-	rows, err := q.db.QueryContext(ctx, `SELECT `+jobAgentColumns+` FROM job_agents WHERE job_id IN (`+strings.Join(marks, ", ")+`)
+	marks, args := placeholders(jobIDs)
+	rows, err := q.db.QueryContext(ctx, `SELECT `+jobAgentColumns+` FROM job_agents WHERE job_id IN (`+marks+`)
 		ORDER BY job_id, position`, args...)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		a, err := scanJobAgent(rows)
-		if err != nil {
-			return err
-		}
+	agents, err := collect(rows, scanJobAgent)
+	for _, a := range agents {
 		i := index[a.JobID]
 		jobs[i].Agents = append(jobs[i].Agents, a)
 	}
-	return rows.Err()
+	return err
 }
 
 func (q queries) SaveJob(ctx context.Context, j store.Job) error {
@@ -171,9 +158,8 @@ func (q queries) SaveJob(ctx context.Context, j store.Job) error {
 	return q.saveJobAgents(ctx, j)
 }
 
-// saveJobAgents writes only the progress rows that changed. Rewriting them all would touch every
-// row and index entry of the job on each save, which on PostgreSQL (SERIALIZABLE) makes saves of
-// unrelated jobs conflict with each other through shared index pages.
+// saveJobAgents writes only the progress rows that changed: rewriting them all would touch every
+// row and index entry of the job on each save, most of them for nothing.
 func (q queries) saveJobAgents(ctx context.Context, j store.Job) error {
 	stored := []store.Job{{ID: j.ID}}
 	if err := q.loadJobAgents(ctx, stored); err != nil {
@@ -237,14 +223,5 @@ func (q queries) ListJobAgentsByAgent(ctx context.Context, agentID string) ([]st
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []store.JobAgent
-	for rows.Next() {
-		a, err := scanJobAgent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return collect(rows, scanJobAgent)
 }

@@ -8,7 +8,7 @@ import (
 
 const poolColumns = `id, org_id, name, type, created_at`
 
-func scanPool(r interface{ Scan(...any) error }) (store.Pool, error) {
+func scanPool(r scanner) (store.Pool, error) {
 	var p store.Pool
 	var created int64
 	err := r.Scan(&p.ID, &p.OrgID, &p.Name, &p.Type, &created)
@@ -30,22 +30,25 @@ func (q queries) GetPool(ctx context.Context, orgID, id string) (store.Pool, err
 	return p, nil
 }
 
+// LockPool writes the pool row rather than only locking it. A row lock alone would let a
+// transaction that waited for it go on with the snapshot it took before waiting, blind to what the
+// holder committed; a write makes PostgreSQL fail that transaction with a serialization error, and
+// InTx runs it again with a fresh snapshot. (On SQLite the write transaction holds the database.)
+func (q queries) LockPool(ctx context.Context, orgID, id string) (store.Pool, error) {
+	res, err := q.exec(ctx, "lock pool", `UPDATE pools SET name = name WHERE org_id = $1 AND id = $2`, orgID, id)
+	if err := mustAffect(res, err, notFound("lock pool", store.ErrNotFound)); err != nil {
+		return store.Pool{}, err
+	}
+	return q.GetPool(ctx, orgID, id)
+}
+
 func (q queries) ListPools(ctx context.Context, orgID, poolType, afterID string, limit int) ([]store.Pool, error) {
 	rows, err := q.db.QueryContext(ctx, `SELECT `+poolColumns+` FROM pools
 		WHERE org_id = $1 AND type = $2 AND id > $3 ORDER BY id LIMIT $4`, orgID, poolType, afterID, limit)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []store.Pool
-	for rows.Next() {
-		p, err := scanPool(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return collect(rows, scanPool)
 }
 
 func (q queries) GetPoolSettings(ctx context.Context, poolID string) (store.PoolSettings, error) {

@@ -21,6 +21,12 @@ type Dialect struct {
 	Retryable func(error) bool
 	// Unique reports uniqueness violations.
 	Unique func(error) bool
+	// LockRow is appended to a transaction's read of a row it will change, to hold the row
+	// until the transaction ends (" FOR NO KEY UPDATE"); empty where a write transaction holds
+	// the whole database anyway (SQLite's BEGIN IMMEDIATE).
+	LockRow string
+	// SnapshotReads says a transaction reads from a snapshot taken at its first statement.
+	SnapshotReads bool
 	// LockMigrations serialises migrations between processes sharing the database.
 	LockMigrations func(ctx context.Context, c *sql.Conn) (unlock func(), err error)
 }
@@ -56,28 +62,47 @@ func (s *Store) Close() error { return s.db.Close() }
 // DB exposes the underlying pool to the backend packages' tests.
 func (s *Store) DB() *sql.DB { return s.db }
 
-const maxAttempts = 10
+// Retrying: a transaction that fails on a serialization conflict runs again after a jittered,
+// doubling backoff, for as long as retryFor. Conflicts are between transactions touching the same
+// rows (see doc.go), so they clear within a few attempts; the budget is long so that a client is
+// never refused for a conflict that waiting would have resolved.
+const (
+	retryFor   = 20 * time.Second
+	minBackoff = 2 * time.Millisecond
+	maxBackoff = 200 * time.Millisecond
+)
 
-// InTx runs fn in a transaction, retrying on serialization failures with a short backoff. The
-// backoff is jittered: two transactions that collided and waited alike would collide again. A
-// transaction still failing after every attempt lost to concurrent changes: ErrStale.
+// InTx runs fn in a transaction, retrying on serialization failures. The backoff is jittered: two
+// transactions that collided and waited alike would collide again. A transaction still failing
+// when the budget is spent lost to concurrent changes: ErrStale.
+//
+// Where the dialect reads from a snapshot (PostgreSQL), a uniqueness violation is also retried
+// once: a row another transaction committed after the snapshot was taken is invisible to a check
+// made before inserting, and a fresh snapshot lets the check see it. A real duplicate fails
+// the same way again and is returned.
 func (s *Store) InTx(ctx context.Context, fn func(q store.Queries) error) error {
-	var err error
-	for attempt := 0; attempt < maxAttempts; attempt++ {
-		if attempt > 0 {
-			backoff := time.Duration(attempt*attempt) * 2 * time.Millisecond
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(backoff/2 + rand.N(backoff)):
-			}
-		}
-		err = s.runTx(ctx, fn)
-		if err == nil || !s.d.Retryable(err) {
+	start, backoff := time.Now(), minBackoff
+	retriedConflict := false
+	for attempt := 1; ; attempt++ {
+		err := s.runTx(ctx, fn)
+		switch {
+		case err == nil:
+			return nil
+		case s.d.SnapshotReads && !retriedConflict && errors.Is(err, store.ErrConflict):
+			retriedConflict = true
+			continue
+		case !s.d.Retryable(err):
 			return err
+		case time.Since(start) > retryFor:
+			return fmt.Errorf("sqlstore: transaction still conflicting after %d attempts: %w: %w", attempt, store.ErrStale, err)
 		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(backoff/2 + rand.N(backoff)):
+		}
+		backoff = min(2*backoff, maxBackoff)
 	}
-	return fmt.Errorf("sqlstore: transaction still conflicting after %d attempts: %w: %w", maxAttempts, store.ErrStale, err)
 }
 
 func (s *Store) runTx(ctx context.Context, fn func(q store.Queries) error) (err error) {
@@ -90,13 +115,22 @@ func (s *Store) runTx(ctx context.Context, fn func(q store.Queries) error) (err 
 			_ = tx.Rollback()
 		}
 	}()
-	if err = fn(queries{db: tx, d: s.d}); err != nil {
-		return err
+	if err = fn(queries{db: tx, d: s.d, tx: true}); err != nil {
+		return cancelled(ctx, err)
 	}
 	if err = tx.Commit(); err != nil {
-		return fmt.Errorf("sqlstore: commit: %w", err)
+		return fmt.Errorf("sqlstore: commit: %w", cancelled(ctx, err))
 	}
 	return nil
+}
+
+// cancelled reports a transaction that database/sql ended because ctx ended (it answers
+// sql.ErrTxDone then) as ctx's error: cancelled work is the caller's doing, not a server error.
+func cancelled(ctx context.Context, err error) error {
+	if errors.Is(err, sql.ErrTxDone) && ctx.Err() != nil {
+		return fmt.Errorf("%w (%v)", ctx.Err(), err)
+	}
+	return err
 }
 
 // execer is what *sql.DB and *sql.Tx share.
@@ -110,6 +144,16 @@ type execer interface {
 type queries struct {
 	db execer
 	d  *Dialect
+	tx bool // inside InTx
+}
+
+// forUpdate is appended to a read of a row the transaction is about to change: inside a
+// transaction it holds the row (see doc.go); outside one there is nothing to hold it for.
+func (q queries) forUpdate() string {
+	if !q.tx {
+		return ""
+	}
+	return q.d.LockRow
 }
 
 // exec runs a statement, mapping uniqueness violations to store.ErrConflict.
@@ -137,6 +181,25 @@ func mustAffect(res sql.Result, err error, notFound error) error {
 		return notFound
 	}
 	return nil
+}
+
+func errStale(what string) error { return fmt.Errorf("%s: %w", what, store.ErrStale) }
+
+// scanner is what *sql.Row and *sql.Rows share; every record has one scan function over it.
+type scanner = interface{ Scan(dest ...any) error }
+
+// collect reads every row through scan and closes rows: the one loop behind every list query.
+func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
 
 // notFound wraps sql.ErrNoRows as store.ErrNotFound.

@@ -2,9 +2,7 @@ package storetest
 
 import (
 	"context"
-	"errors"
 	"reflect"
-	"sync"
 	"testing"
 	"time"
 
@@ -141,59 +139,5 @@ func testJobVersionConflict(t *testing.T, s store.Store) {
 	must(t, err)
 	if got.Status != "Paused" || got.Version != 1 {
 		t.Fatalf("got %+v", got)
-	}
-}
-
-func testTxRollback(t *testing.T, s store.Store) {
-	ctx := context.Background()
-	seedOrg(t, s, "org1")
-	boom := errors.New("boom")
-	err := s.InTx(ctx, func(q store.Queries) error {
-		must(t, q.CreatePool(ctx, store.Pool{ID: "p1", OrgID: "org1", Name: "x", Type: "AD", CreatedAt: t0}))
-		if _, err := q.GetPool(ctx, "org1", "p1"); err != nil {
-			t.Errorf("pool not visible inside its transaction: %v", err)
-		}
-		return boom
-	})
-	wantErr(t, err, boom)
-	_, err = s.GetPool(ctx, "org1", "p1")
-	wantErr(t, err, store.ErrNotFound)
-}
-
-// testConcurrentTx runs read-modify-write transactions from several goroutines; none may be lost.
-func testConcurrentTx(t *testing.T, s store.Store) {
-	ctx := context.Background()
-	seedOrg(t, s, "org1")
-	p := seedPool(t, s, "org1", "p1", "AD")
-	seedAgent(t, s, p, "a1", t0)
-	seedJob(t, s, p, "j1", "a1")
-	const workers, each = 4, 5
-	var wg sync.WaitGroup
-	errs := make(chan error, workers*each)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < each; i++ {
-				errs <- s.InTx(ctx, func(q store.Queries) error {
-					j, err := q.GetJob(ctx, "p1", "j1")
-					if err != nil {
-						return err
-					}
-					j.SortOrder++
-					return q.SaveJob(ctx, j)
-				})
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		must(t, err)
-	}
-	j, err := s.GetJob(ctx, "p1", "j1")
-	must(t, err)
-	if j.SortOrder != workers*each || j.Version != workers*each {
-		t.Fatalf("sortOrder %d version %d, want %d", j.SortOrder, j.Version, workers*each)
 	}
 }

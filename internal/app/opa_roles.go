@@ -1,0 +1,16 @@
+package app
+
+import (
+	"context"
+
+	"github.com/keyward/keyward/internal/auth"
+	"github.com/keyward/keyward/internal/pam"
+)
+
+// groupRoles gives package auth the OPA roles of a credential's holder from its groups, read at
+// each request (package pam).
+type groupRoles struct{ pam *pam.Service }
+
+func (g groupRoles) Roles(ctx context.Context, c auth.OPACredential) ([]string, error) {
+	return g.pam.ServiceTokenRoles(ctx, c.Token)
+}

@@ -1,0 +1,90 @@
+package pam
+
+import (
+	"context"
+
+	"github.com/keyward/keyward/internal/fault"
+	"github.com/keyward/keyward/internal/store"
+)
+
+// Project is a project with the counts computed from its servers.
+type Project struct {
+	store.Project
+	ActiveResourceCount int
+	StaleResourceCount  int
+}
+
+// view adds the computed fields: no server can enroll yet, so both counts are 0.
+func view(p store.Project) Project { return Project{Project: p} }
+
+// CreateProject adds a project, with defaults for the fields not sent, to a resource group.
+func (s *Service) CreateProject(ctx context.Context, teamID, rgID string, in ProjectInput) (Project, error) {
+	if cs := in.check(true); len(cs) > 0 {
+		return Project{}, fault.Invalidf("Project", cs...)
+	}
+	if !storable(rgID) {
+		return Project{}, fault.Missing(rgID, "ResourceGroup")
+	}
+	p := in.apply(newProject())
+	p.ID, p.TeamID, p.ResourceGroupID, p.CreatedAt = newID(), teamID, rgID, s.Clock.Now()
+	err := s.Store.InTx(ctx, func(q store.Queries) error {
+		if _, err := q.GetResourceGroup(ctx, teamID, rgID); err != nil {
+			return missing(err, rgID, "ResourceGroup")
+		}
+		return taken(q.CreateProject(ctx, p), "project", p.Name, "resource group")
+	})
+	return view(p), err
+}
+
+// Project returns a project of a resource group of the team.
+func (s *Service) Project(ctx context.Context, teamID, rgID, id string) (Project, error) {
+	if !storable(rgID) || !storable(id) {
+		return Project{}, fault.Missing(id, "Project")
+	}
+	p, err := s.Store.GetProject(ctx, teamID, rgID, id)
+	return view(p), missing(err, id, "Project")
+}
+
+// ListProjects pages a resource group's projects by name; an unknown resource group is NotFound.
+func (s *Service) ListProjects(ctx context.Context, teamID, rgID string, p store.Page) ([]Project, error) {
+	if err := checkPage(p); err != nil {
+		return nil, err
+	}
+	if _, err := s.ResourceGroup(ctx, teamID, rgID); err != nil {
+		return nil, err
+	}
+	ps, err := s.Store.ListProjects(ctx, teamID, rgID, p)
+	out := make([]Project, len(ps))
+	for i, p := range ps {
+		out[i] = view(p)
+	}
+	return out, err
+}
+
+// UpdateProject merges the fields sent into the project: the others keep their value.
+func (s *Service) UpdateProject(ctx context.Context, teamID, rgID, id string, in ProjectInput) (Project, error) {
+	if cs := in.check(false); len(cs) > 0 {
+		return Project{}, fault.Invalidf("Project", cs...)
+	}
+	if !storable(rgID) || !storable(id) {
+		return Project{}, fault.Missing(id, "Project")
+	}
+	var out store.Project
+	err := s.Store.InTx(ctx, func(q store.Queries) error {
+		p, err := q.GetProject(ctx, teamID, rgID, id)
+		if err != nil {
+			return missing(err, id, "Project")
+		}
+		out = in.apply(p)
+		return taken(q.UpdateProject(ctx, out), "project", out.Name, "resource group")
+	})
+	return view(out), err
+}
+
+// DeleteProject removes a project; it is gone at once (GET answers 404, its name is free).
+func (s *Service) DeleteProject(ctx context.Context, teamID, rgID, id string) error {
+	if !storable(rgID) || !storable(id) {
+		return fault.Missing(id, "Project")
+	}
+	return missing(s.Store.DeleteProject(ctx, teamID, rgID, id), id, "Project")
+}
