@@ -10,6 +10,7 @@ import (
 
 	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/ids"
+	"github.com/keyward/keyward/internal/limits"
 	"github.com/keyward/keyward/internal/schedule"
 	"github.com/keyward/keyward/internal/store"
 )
@@ -242,12 +243,8 @@ func checkInput(in JobInput, p store.Pool, now time.Time) []string {
 	if strings.TrimSpace(in.Name) == "" {
 		causes = append(causes, "name: is required")
 	}
-	if !storable(in.Name) {
-		causes = append(causes, "name: must not contain NUL characters")
-	}
-	if !storable(in.Reason) {
-		causes = append(causes, "reason: must not contain NUL characters")
-	}
+	causes = append(causes, limits.Causes(limits.Check("name", strings.TrimSpace(in.Name), limits.Name),
+		limits.Check("reason", in.Reason, limits.Reason))...)
 	// Clients (Okta's SDKs among them) read sortOrder as a 32-bit integer.
 	if in.SortOrder < math.MinInt32 || in.SortOrder > math.MaxInt32 {
 		causes = append(causes, "sortOrder: must be a 32-bit integer")

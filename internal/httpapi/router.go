@@ -47,7 +47,7 @@ func New(c Config) http.Handler {
 
 type router struct{ c Config }
 
-// wrap applies a route's access rule and rate limit around its handler.
+// wrap applies a route's access rule, rate limit and input check around its handler.
 func (rt *router) wrap(r wire.Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		info := wire.InfoFrom(req.Context())
@@ -59,6 +59,9 @@ func (rt *router) wrap(r wire.Route) http.Handler {
 				wire.WriteError(w, req, limitErr)
 				return
 			}
+		}
+		if err == nil {
+			err = wire.CheckInput(req, r)
 		}
 		if err != nil {
 			wire.WriteError(w, req, err)

@@ -77,6 +77,11 @@ func (h *Handlers) createAgent(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) createRegistrationToken(w http.ResponseWriter, r *http.Request) error {
+	// The body carries nothing yet; it may be left out or be an object, so that options can come.
+	var in struct{}
+	if err := wire.DecodeOptional(r, &in); err != nil {
+		return err
+	}
 	t, secret, err := h.Pools.CreateRegistrationToken(r.Context(), wire.PrincipalFrom(r).OrgID, r.PathValue("poolId"))
 	if err != nil {
 		return err
