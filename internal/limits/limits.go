@@ -19,25 +19,6 @@ const (
 	Depth       = 64   // how deeply a JSON body may nest arrays and objects
 )
 
-// Fields gives the JSON body fields whose name carries a limit tighter than Text, whatever the
-// route: the decoder applies them to every body, so a new route inherits them.
-var Fields = map[string]int{
-	"name":          Name,
-	"reason":        Reason,
-	"description":   Description,
-	"message":       Message,
-	"version":       Version,
-	"targetVersion": Version,
-}
-
-// ForField is the limit of a JSON body field named key.
-func ForField(key string) int {
-	if n, ok := Fields[key]; ok {
-		return n
-	}
-	return Text
-}
-
 // Storable reports whether s can be stored as text on every backend: valid UTF-8 without NUL.
 func Storable(s string) bool {
 	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)

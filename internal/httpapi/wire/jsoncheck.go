@@ -13,7 +13,7 @@ import (
 
 // checkJSON walks a body's tokens once before it is decoded and refuses what json.Unmarshal
 // would let through: invalid UTF-8 (Unmarshal turns it into U+FFFD), NUL characters (PostgreSQL
-// refuses them), strings over their field's limit (limits.ForField), duplicate keys (Unmarshal
+// refuses them), strings over limits.Text (each validator applies its field's own limit), duplicate keys (Unmarshal
 // keeps the last, while a proxy in front may have read the first), and nesting deeper than
 // limits.Depth. Syntax errors are left to Unmarshal, which words them better.
 func checkJSON(body []byte) error {
@@ -66,7 +66,7 @@ func checkJSON(body []byte) error {
 			if !utf8.Valid(body[start:dec.InputOffset()]) {
 				return textErr(field, field+": must be valid UTF-8")
 			}
-			if cause := limits.Check(field, s, limits.ForField(lastKey(stack))); cause != "" {
+			if cause := limits.Check(field, s, limits.Text); cause != "" {
 				return textErr(field, cause)
 			}
 		}
@@ -119,17 +119,6 @@ func childPath(stack []*frame, key string) string {
 		return p + "." + key
 	}
 	return key
-}
-
-// lastKey is the name of the innermost object field enclosing the value: "name" for
-// "agents[0].name", "scopes" for "scopes[1]".
-func lastKey(stack []*frame) string {
-	for i := len(stack) - 1; i >= 0; i-- {
-		if stack[i].object && stack[i].haveKey {
-			return stack[i].key
-		}
-	}
-	return ""
 }
 
 // shown is a key as an error message may repeat it: valid UTF-8, without NUL, and short.
