@@ -4,5 +4,5 @@
 // reaches a store goes through Check here, whichever API it came in by: the JSON decoder applies
 // it to every string of every request body (with the catch-all limit Text), the router to every
 // path value and query parameter, and the validators to the fields they own, with their own
-// limit from the table. docs/limits.md and the README's limits table repeat these figures.
+// limit from the table. The README's input limits table repeats these figures.
 package limits
