@@ -75,12 +75,15 @@ func (f *fixture) bodyAttacks(path string) []attack {
 	add := func(name, contentType string, body []byte) {
 		out = append(out, attack{name: "body " + name, target: path, contentType: contentType, body: body, write: true})
 	}
+	// Any string with NUL or invalid UTF-8 is refused before a handler reads it: two fields show
+	// it. Lengths are each validator's own: every field gets one long enough to break an index.
 	for _, field := range bodyFields {
-		for what, v := range badText {
-			if what == "over 255" && field != "name" {
-				continue
-			}
-			add(field+" "+what, "application/json", rawJSON(with(base, field, v)))
+		add(field+" long", "application/json", rawJSON(with(base, field, badText["long"])))
+	}
+	add("name over 255", "application/json", rawJSON(with(base, "name", badText["over 255"])))
+	for _, field := range []string{"name", "message"} {
+		for _, what := range []string{"NUL", "invalid UTF-8"} {
+			add(field+" "+what, "application/json", rawJSON(with(base, field, badText[what])))
 		}
 	}
 	all := func(v any) map[string]any {
@@ -95,7 +98,7 @@ func (f *fixture) bodyAttacks(path string) []attack {
 	}
 	add("agent id NUL", "application/json", rawJSON(with(base, "agents", []map[string]string{{"id": "a53\x00"}})))
 	add("agent id long", "application/json", rawJSON(with(base, "agents", []map[string]string{{"id": badText["long"]}})))
-	for _, n := range []string{"1e400", "-1e400", "99999999999999999999", "1.5", "-0"} {
+	for _, n := range []string{"1e400", "-1e400", "99999999999999999999"} {
 		b := string(rawJSON(base))
 		b = strings.Replace(b, `"sortOrder":1`, `"sortOrder":`+n, 1)
 		add("huge number "+n, "application/json", []byte(strings.Replace(b, `"healthy":true`, `"healthy":true,"delay":`+n+`,"duration":`+n+`,"count":`+n, 1)))
@@ -113,13 +116,12 @@ func (f *fixture) bodyAttacks(path string) []attack {
 	add("truncated", "application/json", []byte(`{"name":`))
 	add("a string", "application/json", []byte(`"x"`))
 	add("raw NUL", "application/json", []byte("{\"name\":\"a\x00b\"}"))
-	add("over the body limit", "application/json", []byte(`{"name":"`+strings.Repeat("x", 2<<20)+`"}`))
-	for what, v := range map[string]string{"NUL": "0oa\x00", "invalid UTF-8": "0oa\xff", "long": badText["long"]} {
+	add("over the body limit", "application/json", []byte(`{"name":"`+strings.Repeat("x", int(f.s.Config.MaxBodyBytes))+`"}`))
+	for what, v := range map[string]string{"NUL": "0oa\x00", "long": badText["long"]} {
 		add("form assertion iss "+what, "application/x-www-form-urlencoded", []byte(tokenForm(v, "jti-1")))
 		add("form assertion jti "+what, "application/x-www-form-urlencoded", []byte(tokenForm("0oa1", v)))
-		add("form client_id "+what, "application/x-www-form-urlencoded",
-			[]byte(tokenForm("0oa1", "jti-1")+"&client_id="+url.QueryEscape(v)))
 	}
+	add("form client_id NUL", "application/x-www-form-urlencoded", []byte(tokenForm("0oa1", "jti-1")+"&client_id=%00"))
 	return out
 }
 

@@ -30,6 +30,8 @@ type fixture struct {
 	jobID  string
 	team   string
 	creds  map[string]string // credential kind → Authorization header
+	sent   int               // requests sent by the attacks
+	dumps  int               // state dumps taken
 }
 
 func newFixture(t *testing.T, postgres bool) *fixture {

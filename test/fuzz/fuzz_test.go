@@ -35,7 +35,7 @@ func TestRoutesRefuseBadInput(t *testing.T) {
 			slices.SortStableFunc(routes, func(a, b wire.Route) int {
 				return boolInt(a.Method == http.MethodDelete) - boolInt(b.Method == http.MethodDelete)
 			})
-			sent := 0
+			state := f.state(t)
 			for _, r := range routes {
 				write := r.Method != http.MethodGet
 				validPath := f.path(splitPattern(r.Pattern), -1, "")
@@ -44,38 +44,42 @@ func TestRoutesRefuseBadInput(t *testing.T) {
 					attacks = append(attacks, f.bodyAttacks(validPath)...)
 				}
 				for _, auth := range f.credentials(r.Access) {
-					sent += f.pass(t, r, auth, attacks)
+					if auth == "" && r.Access != wire.Public {
+						// Refused before anything reads the body: a few bodies show it.
+						attacks = slices.DeleteFunc(attacks, func(a attack) bool {
+							return strings.HasPrefix(a.name, "body ") && !strings.HasPrefix(a.name, "body every field")
+						})
+					}
+					state = f.pass(t, r, auth, attacks, state)
 				}
 			}
-			t.Logf("%d requests to %d routes", sent, len(routes))
+			t.Logf("%d requests to %d routes, %d state dumps", f.sent, len(routes), f.dumps)
 		})
 	}
 }
 
-// pass sends every attack to route r with one credential and returns how many requests it sent.
-// Dumping the state around every request would cost more than the requests, so the state is
-// dumped at the start, after each accepted write and at the end: refused writes between two dumps
-// must have changed nothing. Those that an accepted write follows are sent again one by one, each
-// between two dumps, since the accepted write's own change hides theirs.
-func (f *fixture) pass(t *testing.T, r wire.Route, auth string, attacks []attack) int {
+// pass sends every attack to route r with one credential, the state being before when it starts,
+// and returns the state when it ends. Dumping the state around every request would cost far more
+// than the requests, so a pass goes in two rounds: the first sends every attack; when none of its
+// writes was accepted, the state must simply be as it was. Otherwise the second round sends the
+// refused writes again, now between two dumps with no accepted write among them.
+func (f *fixture) pass(t *testing.T, r wire.Route, auth string, attacks []attack, before string) string {
 	t.Helper()
-	sent := 0
-	where := func(a attack) string {
-		return fmt.Sprintf("%s %s (%s) %s, credential %t", r.Method, r.Pattern, r.Name, a.name, auth != "")
-	}
 	send := func(a attack) int {
 		status, body := f.send(t, r.Method, a, auth)
-		sent++
+		f.sent++
+		where := fmt.Sprintf("%s %s (%s) %s, credential %t", r.Method, r.Pattern, r.Name, a.name, auth != "")
 		if status >= 500 {
-			t.Errorf("%s: %d %.300s", where(a), status, body)
+			t.Errorf("%s: %d %.300s", where, status, body)
 		}
 		if status >= 400 && len(body) > 0 && !json.Valid(body) {
-			t.Errorf("%s: %d with a body that is not JSON: %.300s", where(a), status, body)
+			t.Errorf("%s: %d with a body that is not JSON: %.300s", where, status, body)
 		}
 		return status
 	}
-	unchanged := func(before string, refused []attack) {
-		if after := f.state(t); after != before {
+	unchanged := func(before string, refused []attack) string {
+		after := f.state(t)
+		if after != before {
 			names := make([]string, len(refused))
 			for i, a := range refused {
 				names[i] = a.name
@@ -83,27 +87,31 @@ func (f *fixture) pass(t *testing.T, r wire.Route, auth string, attacks []attack
 			t.Errorf("%s %s, credential %t: refused writes changed the state: %s\nbefore %s\nafter  %s",
 				r.Method, r.Pattern, auth != "", strings.Join(names, "; "), before, after)
 		}
+		return after
 	}
-	before := f.state(t)
 	var refused []attack
+	accepted := false
 	for _, a := range attacks {
-		status := send(a)
-		switch {
-		case !a.write:
-		case status >= 400:
+		if status := send(a); a.write && status >= 400 {
 			refused = append(refused, a)
-		default:
-			for _, again := range refused {
-				one := f.state(t)
-				if send(again) >= 400 {
-					unchanged(one, []attack{again})
-				}
-			}
-			before, refused = f.state(t), nil
+		} else if a.write {
+			accepted = true
 		}
 	}
-	unchanged(before, refused)
-	return sent
+	if !accepted {
+		return unchanged(before, refused)
+	}
+	before = f.state(t)
+	var segment []attack
+	for _, a := range refused {
+		if send(a) >= 400 {
+			segment = append(segment, a)
+			continue
+		}
+		// Refused before, accepted now that the state moved on: what it did hides the others'.
+		before, segment = f.state(t), nil
+	}
+	return unchanged(before, segment)
 }
 
 // send sends an attack, through the HTTP client or, for raw bytes in the target, as written.

@@ -9,6 +9,7 @@ import (
 // status, last connection): two dumps differ only if a request changed something.
 func (f *fixture) state(t *testing.T) string {
 	t.Helper()
+	f.dumps++
 	var pools []struct {
 		ID, Name, Type string
 		Agents         []struct{ ID, Name, Version, UpdateStatus, UpdateMessage string }

@@ -13,9 +13,10 @@ import (
 
 // checkJSON walks a body's tokens once before it is decoded and refuses what json.Unmarshal
 // would let through: invalid UTF-8 (Unmarshal turns it into U+FFFD), NUL characters (PostgreSQL
-// refuses them), strings over limits.Text (each validator applies its field's own limit), duplicate keys (Unmarshal
-// keeps the last, while a proxy in front may have read the first), and nesting deeper than
-// limits.Depth. Syntax errors are left to Unmarshal, which words them better.
+// refuses them), strings over limits.Text (each validator applies its field's own, tighter
+// limit), duplicate keys (Unmarshal keeps the last, while a proxy in front may have read the
+// first), and nesting deeper than limits.Depth. Syntax errors are left to Unmarshal, which words
+// them better.
 func checkJSON(body []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -36,7 +37,11 @@ func checkJSON(body []byte) error {
 				if len(stack) == limits.Depth {
 					return MalformedJSON(fmt.Sprintf("the body nests deeper than %d levels", limits.Depth))
 				}
-				stack = append(stack, &frame{object: d == '{', keys: map[string]bool{}})
+				f := &frame{object: d == '{'}
+				if f.object {
+					f.keys = map[string]bool{}
+				}
+				stack = append(stack, f)
 			default:
 				stack = stack[:len(stack)-1]
 				if len(stack) > 0 {
