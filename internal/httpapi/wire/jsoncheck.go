@@ -1,8 +1,8 @@
 package wire
 
 import (
-	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,106 +11,221 @@ import (
 	"github.com/keyward/keyward/internal/limits"
 )
 
-// checkJSON walks a body's tokens once before it is decoded and refuses what json.Unmarshal
-// would let through: invalid UTF-8 (Unmarshal turns it into U+FFFD), NUL characters (PostgreSQL
-// refuses them), strings over limits.Text (each validator applies its field's own, tighter
-// limit), duplicate keys (Unmarshal keeps the last, while a proxy in front may have read the
-// first), and nesting deeper than limits.Depth. Syntax errors are left to Unmarshal, which words
-// them better.
+// checkJSON walks a body once before it is decoded and refuses what json.Unmarshal would let
+// through: invalid UTF-8 (Unmarshal turns it into U+FFFD), NUL characters (PostgreSQL refuses
+// them), strings over limits.Text (each validator applies its field's own, tighter limit),
+// duplicate keys (Unmarshal keeps the last, while a proxy in front may have read the first), and
+// nesting deeper than limits.Depth. It reads the bytes itself, without allocating per value, as
+// it runs on every request; syntax errors stop it and are left to Unmarshal, which words them.
 func checkJSON(body []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var stack []*frame
-	for {
-		start := dec.InputOffset()
-		tok, err := dec.Token()
+	s := &scanner{b: body}
+	if err := s.value(0); err != errSyntax {
+		return err
+	}
+	return nil
+}
+
+// errSyntax stops the scan at a syntax error; Unmarshal then reports it.
+var errSyntax = errors.New("syntax error")
+
+// scanner reads one JSON text. Its methods return a refusal, errSyntax, or nil.
+type scanner struct {
+	b    []byte
+	i    int
+	path []step // where the value being read is
+}
+
+// step is one level of a field path: an object key or an array index.
+type step struct {
+	key   string
+	index int
+	array bool
+}
+
+func (s *scanner) ws() {
+	for s.i < len(s.b) && (s.b[s.i] == ' ' || s.b[s.i] == '\t' || s.b[s.i] == '\n' || s.b[s.i] == '\r') {
+		s.i++
+	}
+}
+
+func (s *scanner) peek() byte {
+	s.ws()
+	if s.i < len(s.b) {
+		return s.b[s.i]
+	}
+	return 0
+}
+
+func (s *scanner) value(depth int) error {
+	switch s.peek() {
+	case '{', '[':
+		if depth == limits.Depth {
+			return MalformedJSON(fmt.Sprintf("the body nests deeper than %d levels", limits.Depth))
+		}
+		if s.b[s.i] == '{' {
+			return s.object(depth + 1)
+		}
+		return s.array(depth + 1)
+	case '"':
+		_, err := s.str(false)
+		return err
+	case 0:
+		return errSyntax
+	}
+	start := s.i // a number or a literal: Unmarshal checks its form
+	for s.i < len(s.b) && strings.IndexByte("+-.0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", s.b[s.i]) >= 0 {
+		s.i++
+	}
+	if s.i == start {
+		return errSyntax
+	}
+	return nil
+}
+
+func (s *scanner) object(depth int) error {
+	s.i++ // {
+	if s.peek() == '}' {
+		s.i++
+		return nil
+	}
+	var seen map[string]bool
+	var first string
+	s.path = append(s.path, step{})
+	defer func() { s.path = s.path[:len(s.path)-1] }()
+	for n := 0; ; n++ {
+		if s.peek() != '"' {
+			return errSyntax
+		}
+		key, err := s.str(true)
 		if err != nil {
-			return nil // the end, or a syntax error Unmarshal reports
+			return err
 		}
-		var top *frame
-		if len(stack) > 0 {
-			top = stack[len(stack)-1]
-		}
-		if d, ok := tok.(json.Delim); ok {
-			switch d {
-			case '{', '[':
-				if len(stack) == limits.Depth {
-					return MalformedJSON(fmt.Sprintf("the body nests deeper than %d levels", limits.Depth))
-				}
-				f := &frame{object: d == '{'}
-				if f.object {
-					f.keys = map[string]bool{}
-				}
-				stack = append(stack, f)
-			default:
-				stack = stack[:len(stack)-1]
-				if len(stack) > 0 {
-					stack[len(stack)-1].valueDone()
-				}
-			}
-			continue
-		}
-		s, isString := tok.(string)
-		if top != nil && top.object && !top.haveKey {
-			// An object key: the decoder only returns strings here.
-			field := childPath(stack, shown(s))
-			if !utf8.Valid(body[start:dec.InputOffset()]) {
-				return textErr(field, field+": the key must be valid UTF-8")
-			}
-			if cause := limits.Check(field, s, limits.Text); cause != "" {
-				return textErr(field, cause)
-			}
-			if top.keys[s] {
-				return MalformedJSON(field + ": duplicate key")
-			}
-			top.keys[s], top.key, top.haveKey = true, shown(s), true
-			continue
-		}
-		if isString {
-			field := fieldPath(stack)
-			if !utf8.Valid(body[start:dec.InputOffset()]) {
-				return textErr(field, field+": must be valid UTF-8")
-			}
-			if cause := limits.Check(field, s, limits.Text); cause != "" {
-				return textErr(field, cause)
-			}
-		}
-		if top != nil {
-			top.valueDone()
-		}
-	}
-}
-
-// frame is an array or object being read.
-type frame struct {
-	object  bool
-	keys    map[string]bool // keys seen so far (objects)
-	key     string          // the current key (objects)
-	haveKey bool            // the current key's value is next (objects)
-	index   int             // the current element (arrays)
-}
-
-func (f *frame) valueDone() {
-	if f.object {
-		f.haveKey = false
-	} else {
-		f.index++
-	}
-}
-
-// fieldPath names the value being read, as errorCauses name fields: "agents[2].id".
-func fieldPath(stack []*frame) string {
-	var b strings.Builder
-	for _, f := range stack {
+		s.path[len(s.path)-1].key = shown(key)
+		// Unmarshal matches keys to struct fields ignoring case, so "Name" repeats "name".
+		key = strings.ToLower(key)
+		// Most objects hold one or two keys: a map only from the third on.
+		dup := false
 		switch {
-		case f.object && f.haveKey:
-			if b.Len() > 0 {
-				b.WriteByte('.')
-			}
-			b.WriteString(f.key)
-		case !f.object:
-			b.WriteString("[" + strconv.Itoa(f.index) + "]")
+		case n == 0:
+			first = key
+		case n == 1:
+			dup = key == first
+			seen = map[string]bool{first: true, key: true}
+		default:
+			dup = seen[key]
+			seen[key] = true
 		}
+		if dup {
+			return MalformedJSON(s.field() + ": duplicate key")
+		}
+		if s.peek() != ':' {
+			return errSyntax
+		}
+		s.i++
+		if err := s.value(depth); err != nil {
+			return err
+		}
+		switch s.peek() {
+		case ',':
+			s.i++
+		case '}':
+			s.i++
+			return nil
+		default:
+			return errSyntax
+		}
+	}
+}
+
+func (s *scanner) array(depth int) error {
+	s.i++ // [
+	if s.peek() == ']' {
+		s.i++
+		return nil
+	}
+	s.path = append(s.path, step{array: true})
+	defer func() { s.path = s.path[:len(s.path)-1] }()
+	for n := 0; ; n++ {
+		s.path[len(s.path)-1].index = n
+		if err := s.value(depth); err != nil {
+			return err
+		}
+		switch s.peek() {
+		case ',':
+			s.i++
+		case ']':
+			s.i++
+			return nil
+		default:
+			return errSyntax
+		}
+	}
+}
+
+// str reads a string at s.i and checks it as text any store can hold. The key of an object
+// (isKey) is returned; values are checked without being copied unless they hold escapes.
+func (s *scanner) str(isKey bool) (string, error) {
+	start := s.i
+	s.i++ // "
+	escaped := false
+	for ; s.i < len(s.b); s.i++ {
+		c := s.b[s.i]
+		if c == '\\' {
+			escaped = true
+			s.i++
+			continue
+		}
+		if c < 0x20 {
+			return "", errSyntax
+		}
+		if c == '"' {
+			break
+		}
+	}
+	if s.i >= len(s.b) {
+		return "", errSyntax
+	}
+	s.i++ // "
+	raw := s.b[start+1 : s.i-1]
+	if !utf8.Valid(raw) {
+		if isKey {
+			field := s.keyField(string(raw))
+			return "", textErr(field, field+": the key must be valid UTF-8")
+		}
+		return "", textErr(s.field(), s.field()+": must be valid UTF-8")
+	}
+	if !escaped && !isKey && len(raw) <= limits.Text {
+		return "", nil // no NUL (raw control characters are a syntax error), short enough
+	}
+	text := string(raw)
+	if escaped {
+		if err := json.Unmarshal(s.b[start:s.i], &text); err != nil {
+			return "", errSyntax
+		}
+	}
+	field := s.field()
+	if isKey {
+		field = s.keyField(text)
+	}
+	if cause := limits.Check(field, text, limits.Text); cause != "" {
+		return "", textErr(field, cause)
+	}
+	return text, nil
+}
+
+// field names the value being read, as errorCauses name fields: "agents[2].id"; "body" for the
+// whole body.
+func (s *scanner) field() string {
+	var b strings.Builder
+	for _, st := range s.path {
+		if st.array {
+			b.WriteString("[" + strconv.Itoa(st.index) + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(st.key)
 	}
 	if b.Len() == 0 {
 		return "body"
@@ -118,12 +233,10 @@ func fieldPath(stack []*frame) string {
 	return b.String()
 }
 
-// childPath names the field key of the object being read.
-func childPath(stack []*frame, key string) string {
-	if p := fieldPath(stack); p != "body" {
-		return p + "." + key
-	}
-	return key
+// keyField names the key being read in the innermost object.
+func (s *scanner) keyField(key string) string {
+	s.path[len(s.path)-1].key = shown(key)
+	return s.field()
 }
 
 // shown is a key as an error message may repeat it: valid UTF-8, without NUL, and short.
