@@ -125,14 +125,8 @@ func (s *scanner) object(depth int) error {
 		if err := s.value(depth); err != nil {
 			return err
 		}
-		switch s.peek() {
-		case ',':
-			s.i++
-		case '}':
-			s.i++
-			return nil
-		default:
-			return errSyntax
+		if done, err := s.after('}'); done || err != nil {
+			return err
 		}
 	}
 }
@@ -150,16 +144,23 @@ func (s *scanner) array(depth int) error {
 		if err := s.value(depth); err != nil {
 			return err
 		}
-		switch s.peek() {
-		case ',':
-			s.i++
-		case ']':
-			s.i++
-			return nil
-		default:
-			return errSyntax
+		if done, err := s.after(']'); done || err != nil {
+			return err
 		}
 	}
+}
+
+// after reads what follows an element: a comma, more to come, or the closing byte.
+func (s *scanner) after(closing byte) (bool, error) {
+	switch s.peek() {
+	case ',':
+		s.i++
+		return false, nil
+	case closing:
+		s.i++
+		return true, nil
+	}
+	return false, errSyntax
 }
 
 // str reads a string at s.i and checks it as text any store can hold. The key of an object
