@@ -40,6 +40,7 @@ type App struct {
 	clock   clock.Clock
 	handler http.Handler
 	conns   connMetrics
+	routes  []wire.Route
 	jobs    []func(ctx context.Context) // background loops, each returning when ctx ends
 }
 
@@ -116,6 +117,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 	}
 	routes = append(routes, rolloutRoutes...)
 	a.jobs = append(a.jobs, jobs...)
+	for _, table := range routes {
+		a.routes = append(a.routes, table...)
+	}
 	a.handler = httpapi.New(httpapi.Config{
 		Log: log, Store: s, Auth: authn, Registry: reg, MaxBody: cfg.MaxBodyBytes, MaxInFlight: cfg.MaxConcurrentRequests,
 		Limiter: httpapi.NewRateLimiter(cfg.RateLimit, realNow), OPALimiter: httpapi.NewRateLimiter(cfg.OPARateLimit, realNow),
@@ -135,6 +139,10 @@ type deps struct {
 
 // Handler is the whole HTTP API.
 func (a *App) Handler() http.Handler { return a.handler }
+
+// Routes lists the rows of every API route table the handler mounts (the operator endpoints
+// /healthz, /readyz and /metrics aside), so tests can cover each route without naming it.
+func (a *App) Routes() []wire.Route { return a.routes }
 
 // Store is the app's open store.
 func (a *App) Store() store.Store { return a.store }

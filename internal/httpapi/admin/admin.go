@@ -11,8 +11,10 @@ import (
 
 	"github.com/keyward/keyward/internal/agentpool"
 	"github.com/keyward/keyward/internal/auth"
+	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/httpapi/okta"
 	"github.com/keyward/keyward/internal/httpapi/wire"
+	"github.com/keyward/keyward/internal/limits"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -77,6 +79,11 @@ func (h *Handlers) createAgent(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) createRegistrationToken(w http.ResponseWriter, r *http.Request) error {
+	// The body carries nothing yet; it may be left out or be an object, so that options can come.
+	var in struct{}
+	if err := wire.DecodeOptional(r, &in); err != nil {
+		return err
+	}
 	t, secret, err := h.Pools.CreateRegistrationToken(r.Context(), wire.PrincipalFrom(r).OrgID, r.PathValue("poolId"))
 	if err != nil {
 		return err
@@ -127,6 +134,9 @@ func (h *Handlers) createServiceApp(w http.ResponseWriter, r *http.Request) erro
 	if err := wire.Decode(r, &in); err != nil {
 		return err
 	}
+	if cause := limits.Check("name", in.Name, limits.Name); cause != "" {
+		return fault.Invalidf("ServiceApp", cause)
+	}
 	app, err := h.Auth.CreateServiceApp(r.Context(), wire.PrincipalFrom(r).OrgID, in.Name, in.Scopes, in.JWKS, h.Clock())
 	if err != nil {
 		return err
@@ -142,6 +152,9 @@ func (h *Handlers) createAPIToken(w http.ResponseWriter, r *http.Request) error 
 	}
 	if err := wire.Decode(r, &in); err != nil {
 		return err
+	}
+	if cause := limits.Check("name", in.Name, limits.Name); cause != "" {
+		return fault.Invalidf("ApiToken", cause)
 	}
 	t, secret, err := h.Auth.CreateAPIToken(r.Context(), wire.PrincipalFrom(r).OrgID, in.Name, in.Admin, h.Clock())
 	if err != nil {
