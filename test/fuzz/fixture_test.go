@@ -17,7 +17,7 @@ import (
 
 const (
 	opaKeyID     = "fuzzkey1"
-	opaKeySecret = "fuzz-key-secret-0123456789abcdef"
+	opaKeySecret = "fuzz-key-secret-0123456789abcdefghijklmnopqrstuvwxyz"
 	agentVersion = "3.20.0"
 )
 
