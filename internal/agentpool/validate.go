@@ -88,7 +88,7 @@ func (s *Service) checkAgents(ctx context.Context, q store.Queries, p store.Pool
 		if _, err := q.LockPool(ctx, p.OrgID, p.ID); err != nil {
 			return nil, nil, err
 		}
-		jobs, err := q.ListJobs(ctx, p.ID)
+		jobs, err := q.ListPoolUpdates(ctx, p.ID)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -32,7 +32,7 @@ type Queries interface {
 	Credentials
 	Pools
 	Agents
-	UpdateJobs
+	PoolUpdates
 	Releases
 	Leases
 	Events
