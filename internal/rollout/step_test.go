@@ -20,7 +20,9 @@ type fakeFacts struct {
 func (f fakeFacts) ContinueOnError(context.Context, *store.PoolUpdate) (bool, error) {
 	return f.continueOnError, nil
 }
-func (f fakeFacts) ReleasedAt(context.Context, *store.PoolUpdate) (time.Time, error) { return f.released, nil }
+func (f fakeFacts) ReleasedAt(context.Context, *store.PoolUpdate) (time.Time, error) {
+	return f.released, nil
+}
 func (f fakeFacts) AgentVersion(_ context.Context, _ *store.PoolUpdate, id string) (string, error) {
 	if v, ok := f.versions[id]; ok {
 		return v, nil
