@@ -73,6 +73,11 @@ func checkUsers(t *testing.T, s *apptest.Server, team principalTeam) {
 	if got := opaUserNames(desc); !slices.Equal(got, []string{"quentin", "jason", "benjy"}) {
 		t.Fatalf("descending users containing n: %q", got)
 	}
+	var byID []client.OPAUser
+	_, err = team.admin.Page(ctx, "users?include_service_users=true&id="+u.ID+"&id=no-such-id", &byID)
+	if err != nil || len(byID) != 1 || byID[0].Name != "jason" {
+		t.Fatalf("users by id: %+v, %v", byID, err)
+	}
 	_, err = s.Client.SetTeamUserStatus(ctx, "acme", "quentin", client.UserDeleted)
 	mustOPA(t, "delete user", err)
 	if u, err := team.admin.GetUser(ctx, "quentin"); err != nil || u.Status != client.UserDeleted || u.DeletedAt == nil {

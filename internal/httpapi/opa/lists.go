@@ -2,13 +2,18 @@ package opa
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 
+	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/httpapi/paging"
 	"github.com/keyward/keyward/internal/store"
 )
+
+// maxIDs bounds the `id` values of one list request: each is a bound parameter of the query.
+const maxIDs = 1000
 
 // pagedList answers an OPA list: it reads count, offset, descending and prev (paging.OPA), the
 // `contains` filter and `id` values, fetches pages of items ordered by key through list, and
@@ -21,6 +26,9 @@ func pagedList[T, V any](h *Handlers, w http.ResponseWriter, r *http.Request, ke
 	}
 	q := r.URL.Query()
 	contains, ids := q.Get("contains"), q["id"]
+	if len(ids) > maxIDs {
+		return fault.Invalidf("Page", fmt.Sprintf("id: at most %d ids", maxIDs))
+	}
 	page, err := paging.List(r.Context(), req, key, func(_ context.Context, after string, desc bool, limit int) ([]T, error) {
 		return list(store.Page{After: after, Limit: limit, Descending: desc, Contains: contains, IDs: ids})
 	})
