@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -76,33 +77,35 @@ func presentUser(u store.OPAUser) userBody {
 	return userBody{ID: u.ID, Name: u.Name, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName, Status: u.Status, Type: u.Type}
 }
 
+// newUserBody is a human user to create.
+type newUserBody struct {
+	Name      string `json:"name"`
+	Email     string `json:"email"`
+	FirstName string `json:"firstName"`
+	LastName  string `json:"lastName"`
+	Status    string `json:"status"`
+}
+
 func (h *Handlers) createTeamUser(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Name      string `json:"name"`
-		Email     string `json:"email"`
-		FirstName string `json:"firstName"`
-		LastName  string `json:"lastName"`
-		Status    string `json:"status"`
-	}
-	if err := wire.Decode(r, &in); err != nil {
-		return err
-	}
-	team, err := h.PAM.Team(r.Context(), r.PathValue("team_name"))
-	if err != nil {
-		return err
-	}
-	u, err := h.PAM.CreateUser(r.Context(), team.ID, pam.NewUser(in))
-	if err != nil {
-		return err
-	}
-	wire.JSON(w, http.StatusCreated, presentUser(u))
-	return nil
+	return userCall(h, w, r, http.StatusCreated, func(ctx context.Context, teamID string, in newUserBody) (store.OPAUser, error) {
+		return h.PAM.CreateUser(ctx, teamID, pam.NewUser(in))
+	})
 }
 
 func (h *Handlers) setTeamUserStatus(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
+	type statusBody struct {
 		Status string `json:"status"`
 	}
+	return userCall(h, w, r, http.StatusOK, func(ctx context.Context, teamID string, in statusBody) (store.OPAUser, error) {
+		return h.PAM.SetUserStatus(ctx, teamID, r.PathValue("user_name"), in.Status)
+	})
+}
+
+// userCall decodes the body, finds the path's team, runs change on it and answers status with
+// the user change returns.
+func userCall[In any](h *Handlers, w http.ResponseWriter, r *http.Request, status int,
+	change func(ctx context.Context, teamID string, in In) (store.OPAUser, error)) error {
+	var in In
 	if err := wire.Decode(r, &in); err != nil {
 		return err
 	}
@@ -110,11 +113,11 @@ func (h *Handlers) setTeamUserStatus(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	u, err := h.PAM.SetUserStatus(r.Context(), team.ID, r.PathValue("user_name"), in.Status)
+	u, err := change(r.Context(), team.ID, in)
 	if err != nil {
 		return err
 	}
-	wire.JSON(w, http.StatusOK, presentUser(u))
+	wire.JSON(w, status, presentUser(u))
 	return nil
 }
 
