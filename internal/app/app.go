@@ -107,7 +107,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 	routes := [][]wire.Route{
 		(&oauthapi.Handlers{Issuer: issuer}).Routes(),
 		(&okta.Handlers{Pools: d.pools}).Routes(),
-		(&admin.Handlers{Pools: d.pools, Auth: authn, Clock: realNow}).Routes(),
+		(&admin.Handlers{Pools: d.pools, Auth: authn, PAM: pamSvc, Clock: realNow}).Routes(),
 		(&opa.Handlers{Auth: authn, PAM: pamSvc, Paging: paging.OPA{Key: derivedKey(rawKey, "opa-paging")},
 			TokenTTL: cfg.TokenTTL, Now: realNow}).Routes(),
 	}

@@ -1,6 +1,7 @@
 // Package admin serves keyward's own control API under /keyward/v1, authenticated with an admin
 // SSWS token: what Okta's API cannot do (create pools and agents, registration tokens, the
-// release catalog) and keyward's credentials (API tokens, OAuth service apps). Errors are in
+// release catalog), keyward's credentials (API tokens, OAuth service apps), and OPA teams with
+// their human users and those users' bearer tokens (opa.go). Errors are in
 // Okta's format.
 package admin
 
@@ -15,6 +16,7 @@ import (
 	"github.com/keyward/keyward/internal/httpapi/okta"
 	"github.com/keyward/keyward/internal/httpapi/wire"
 	"github.com/keyward/keyward/internal/limits"
+	"github.com/keyward/keyward/internal/pam"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -22,15 +24,13 @@ import (
 type Handlers struct {
 	Pools *agentpool.Service
 	Auth  *auth.Service
+	PAM   *pam.Service
 	Clock func() time.Time // real time, for credentials
 }
 
 // Routes is the admin route table.
 func (h *Handlers) Routes() []wire.Route {
-	admin := func(method, pattern, name string, fn wire.Handler) wire.Route {
-		return wire.Route{Method: method, Pattern: pattern, Name: name, Access: wire.Admin, Handler: fn}
-	}
-	return []wire.Route{
+	rows := []wire.Route{
 		admin("POST", "/keyward/v1/agentPools", "createPool", h.createPool),
 		admin("POST", "/keyward/v1/agentPools/{poolId}/agents", "createAgent", h.createAgent),
 		admin("POST", "/keyward/v1/agentPools/{poolId}/registrationTokens", "createRegistrationToken", h.createRegistrationToken),
@@ -39,6 +39,12 @@ func (h *Handlers) Routes() []wire.Route {
 		admin("POST", "/keyward/v1/serviceApps", "createServiceApp", h.createServiceApp),
 		admin("POST", "/keyward/v1/apiTokens", "createApiToken", h.createAPIToken),
 	}
+	return append(rows, h.opaRoutes()...) // opa.go
+}
+
+// admin is a row of the admin API, called with an admin SSWS token.
+func admin(method, pattern, name string, fn wire.Handler) wire.Route {
+	return wire.Route{Method: method, Pattern: pattern, Name: name, Access: wire.Admin, Handler: fn}
 }
 
 func (h *Handlers) presenter() okta.Presenter {
