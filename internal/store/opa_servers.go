@@ -8,13 +8,14 @@ import (
 // EnrollmentToken admits servers into a project. Only the hash of its secret is kept; the
 // token's value is derived again from its id when read (see pam/enrollment.go).
 type EnrollmentToken struct {
-	ID            string
-	TeamID        string
-	ProjectID     string
-	SecretHash    string
-	Description   string
-	CreatedByUser string
-	IssuedAt      time.Time
+	ID              string
+	TeamID          string
+	ResourceGroupID string
+	ProjectID       string
+	SecretHash      string
+	Description     string
+	CreatedByUser   string
+	IssuedAt        time.Time
 }
 
 // Server is a host enrolled in a project by its agent; Hostname is unique in the project.

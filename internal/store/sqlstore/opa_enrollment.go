@@ -6,19 +6,19 @@ import (
 	"github.com/keyward/keyward/internal/store"
 )
 
-const enrollmentCols = `id, team_id, project_id, secret_hash, description, created_by_user, issued_at`
+const enrollmentCols = `id, team_id, resource_group_id, project_id, secret_hash, description, created_by_user, issued_at`
 
 func scanEnrollmentToken(r scanner) (store.EnrollmentToken, error) {
 	var t store.EnrollmentToken
 	var issued int64
-	err := r.Scan(&t.ID, &t.TeamID, &t.ProjectID, &t.SecretHash, &t.Description, &t.CreatedByUser, &issued)
+	err := r.Scan(&t.ID, &t.TeamID, &t.ResourceGroupID, &t.ProjectID, &t.SecretHash, &t.Description, &t.CreatedByUser, &issued)
 	t.IssuedAt = fromMS(issued)
 	return t, err
 }
 
 func (q queries) CreateEnrollmentToken(ctx context.Context, t store.EnrollmentToken) error {
 	_, err := q.exec(ctx, "create enrollment token", `INSERT INTO opa_enrollment_tokens (`+enrollmentCols+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, t.ID, t.TeamID, t.ProjectID, t.SecretHash, t.Description, t.CreatedByUser, ms(t.IssuedAt))
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, t.ID, t.TeamID, t.ResourceGroupID, t.ProjectID, t.SecretHash, t.Description, t.CreatedByUser, ms(t.IssuedAt))
 	return err
 }
 

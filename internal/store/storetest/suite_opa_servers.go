@@ -21,7 +21,7 @@ func testEnrollmentTokens(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	seedTeams(t, s, "tm1", "tm2")
 	p := seedProject(t, s, seedResourceGroup(t, s, "tm1", "r1", "prod"), "p1", "web")
-	tok := store.EnrollmentToken{ID: "e1", TeamID: "tm1", ProjectID: "p1", SecretHash: "h1", Description: "for web",
+	tok := store.EnrollmentToken{ID: "e1", TeamID: "tm1", ResourceGroupID: "r1", ProjectID: "p1", SecretHash: "h1", Description: "for web",
 		CreatedByUser: "alice", IssuedAt: t0}
 	must(t, s.CreateEnrollmentToken(ctx, tok))
 	must(t, s.CreateEnrollmentToken(ctx, store.EnrollmentToken{ID: "e2", TeamID: "tm1", ProjectID: p.ID, SecretHash: "h2",

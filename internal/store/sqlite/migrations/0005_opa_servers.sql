@@ -1,6 +1,7 @@
 CREATE TABLE opa_enrollment_tokens (
   id TEXT PRIMARY KEY,
   team_id TEXT NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+  resource_group_id TEXT NOT NULL,
   project_id TEXT NOT NULL REFERENCES opa_projects(id) ON DELETE CASCADE,
   secret_hash TEXT NOT NULL UNIQUE,
   description TEXT NOT NULL,
