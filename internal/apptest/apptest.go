@@ -110,9 +110,12 @@ func Remote(t testing.TB, url string) *Server {
 	return s
 }
 
-// Validating wraps next so that every response on the specs' paths is checked against them.
+// Validating wraps next so that every response on the specs' paths is checked against them, less
+// the OPA deviations named in spectest.Deviations.
 func Validating(t testing.TB, next http.RoundTripper) http.RoundTripper {
-	return spectest.Transport(t, next, spectest.Load(t, "okta-agent-pools.yaml"), spectest.Load(t, "opa-projects.yaml"), spectest.Load(t, "opa-team.yaml"))
+	return spectest.Transport(t, next, spectest.Load(t, "okta-agent-pools.yaml"),
+		spectest.Load(t, "opa-projects.yaml").WithDeviations(spectest.Deviations),
+		spectest.Load(t, "opa-team.yaml").WithDeviations(spectest.Deviations))
 }
 
 // DialTransport is a transport that connects to addr whatever host a URL names: the Okta Go SDK

@@ -33,4 +33,9 @@
 // given both, Transport checks each response against the one describing the
 // operation. Spec.Operation finds an operation by operationId, for tests that
 // compare route tables with the documents (e.g. x-okta-opa-roles).
+//
+// Where live OPA answers otherwise than the OPA documents say, and clients depend on it, the
+// difference is a named entry of Deviations (deviations.go), with its reason; a Spec from
+// WithDeviations checks the responses an entry covers with the entry's own check, and everything
+// else against the document. Load's Spec holds the document as written.
 package spectest

@@ -47,6 +47,8 @@ type Spec struct {
 	router  routers.Router
 	options *openapi3filter.Options
 	lenient bool
+	// deviations are checked in the document's stead where they apply (WithDeviations).
+	deviations []Deviation
 }
 
 type cacheEntry struct {

@@ -70,6 +70,13 @@ func (s *Spec) validate(req *http.Request, status int, header http.Header, body 
 	if ref == nil {
 		ref = op.Responses.Default()
 	}
+	live := Response{Document: s.name, OperationID: op.OperationID, Status: status, Declared: ref != nil, Header: header, Body: body}
+	if d := s.deviation(live); d != nil {
+		if err := d.Check(live); err != nil {
+			return fmt.Errorf("operation %s, deviation %s: %w", op.OperationID, d.Name, err)
+		}
+		return nil
+	}
 	if ref == nil {
 		if !undeclaredAllowed[status] {
 			return fmt.Errorf("status not declared for operation %s", op.OperationID)
