@@ -1,9 +1,15 @@
 package scenario
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +18,8 @@ import (
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/config"
 	"github.com/keyward/keyward/internal/pam"
+	"github.com/keyward/keyward/internal/sim"
+	"github.com/keyward/keyward/internal/store"
 )
 
 // staleAfter is the scenario's server silence threshold.
@@ -283,4 +291,87 @@ func TestServerOperationsRefuseBadInput(t *testing.T) {
 			t.Fatalf("stored %+v %v", ss, err)
 		}
 	})
+}
+
+// TestSimulatedServers runs `keyward sim --enrollment-token` against a server: the simulated
+// servers enroll with their accounts, heartbeat, and carry out every instruction queued for
+// them, failing some at the configured rate; each instruction is reported once.
+func TestSimulatedServers(t *testing.T) {
+	backends(t, func(t *testing.T, postgres bool) {
+		e := newServerEnv(t, postgres)
+		tok, err := e.opa.CreateServerEnrollmentToken(e.ctx, e.rgID, e.prID, "sim")
+		e.must(err)
+		ctx, cancel := context.WithCancel(e.ctx)
+		var out bytes.Buffer
+		done := make(chan error, 1)
+		go func() {
+			done <- sim.Run(ctx, sim.Config{URL: e.s.URL, EnrollmentToken: tok.Token, Servers: 3, AccountsPerServer: 4,
+				ServerPrefix: "sim", Heartbeat: 50 * time.Millisecond, FailureRate: 0.5, Seed: 7}, &out, io.Discard)
+		}()
+		var simErr error
+		stop := sync.OnceFunc(func() { cancel(); simErr = <-done })
+		defer stop()
+
+		var servers []client.Server
+		waitUntil(t, "three simulated servers with four accounts each", func() (int, bool) {
+			servers, err = e.opa.ListProjectServers(e.ctx, e.rgID, e.prID, client.ServerFilter{})
+			e.must(err)
+			accounts, err := e.opa.ListProjectServerAccounts(e.ctx, e.rgID, e.prID)
+			e.must(err)
+			return len(servers) + len(accounts), len(servers) == 3 && len(accounts) == 12
+		})
+		svc := e.domain()
+		var queued []store.ServerInstruction
+		for _, s := range servers {
+			for range 4 {
+				in, err := svc.QueueServerInstruction(e.ctx, s.ID, "noop", json.RawMessage(`{}`))
+				e.must(err)
+				queued = append(queued, in)
+			}
+		}
+		var ok, failed int
+		waitUntil(t, "every instruction reported", func() (int, bool) {
+			ok, failed = 0, 0
+			for _, in := range queued {
+				got, err := e.s.App.Store().GetServerInstruction(e.ctx, in.ServerID, in.ID)
+				e.must(err)
+				switch got.Status {
+				case store.InstructionSucceeded:
+					ok++
+				case store.InstructionFailed:
+					failed++
+				}
+			}
+			return ok + failed, ok+failed == len(queued)
+		})
+		if ok == 0 || failed == 0 {
+			t.Errorf("%d succeeded and %d failed at a failure rate of 0.5", ok, failed)
+		}
+		stop()
+		e.must(simErr)
+		summary := fmt.Sprintf("instructions  %d succeeded, %d failed, 0 not reported", ok, failed)
+		if !strings.Contains(out.String(), "3 servers: heartbeats") || !strings.Contains(out.String(), summary) {
+			t.Errorf("progress and summary: %q, want %q", out.String(), summary)
+		}
+	})
+}
+
+// waitUntil polls cond until it is done, failing only when its progress count has not moved
+// for a long while.
+func waitUntil(t *testing.T, what string, cond func() (progress int, done bool)) {
+	t.Helper()
+	const patience = 2 * time.Minute
+	last, since := -1, time.Now()
+	for {
+		n, done := cond()
+		if done {
+			return
+		}
+		if n != last {
+			last, since = n, time.Now()
+		} else if time.Since(since) > patience {
+			t.Fatalf("nothing moved for %v waiting for %s (at %d)", patience, what, n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
