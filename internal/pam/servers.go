@@ -30,6 +30,12 @@ type ServerQuery struct {
 	Hostname, HostnameContains, OSType string
 }
 
+// in is the store filter for q within a resource group and project ("" for any).
+func (q ServerQuery) in(rgID, projectID string) store.ServerFilter {
+	return store.ServerFilter{ResourceGroupID: rgID, ProjectID: projectID, Hostname: q.Hostname,
+		HostnameContains: q.HostnameContains, OSType: q.OSType}
+}
+
 func (s *Service) staleAfter() time.Duration {
 	if s.ServerStaleAfter > 0 {
 		return s.ServerStaleAfter
@@ -68,8 +74,7 @@ func (s *Service) ListProjectServers(ctx context.Context, ref ProjectRef, q Serv
 	if _, err := s.project(ctx, s.Store, ref); err != nil {
 		return nil, err
 	}
-	return s.listServers(ctx, ref.TeamID, store.ServerFilter{ResourceGroupID: ref.ResourceGroupID, ProjectID: ref.ProjectID,
-		Hostname: q.Hostname, HostnameContains: q.HostnameContains, OSType: q.OSType}, p)
+	return s.listServers(ctx, ref.TeamID, q.in(ref.ResourceGroupID, ref.ProjectID), p)
 }
 
 // ListResourceGroupServers pages a resource group's servers, optionally of one project.
@@ -80,14 +85,12 @@ func (s *Service) ListResourceGroupServers(ctx context.Context, teamID, rgID, pr
 	if _, err := s.Store.GetResourceGroup(ctx, teamID, rgID); err != nil {
 		return nil, missing(err, rgID, "ResourceGroup")
 	}
-	return s.listServers(ctx, teamID, store.ServerFilter{ResourceGroupID: rgID, ProjectID: projectID, Hostname: q.Hostname,
-		HostnameContains: q.HostnameContains, OSType: q.OSType}, p)
+	return s.listServers(ctx, teamID, q.in(rgID, projectID), p)
 }
 
 // ListTeamServers pages the team's servers, optionally of one resource group and project.
 func (s *Service) ListTeamServers(ctx context.Context, teamID, rgID, projectID string, q ServerQuery, p store.Page) ([]Server, error) {
-	return s.listServers(ctx, teamID, store.ServerFilter{ResourceGroupID: rgID, ProjectID: projectID, Hostname: q.Hostname,
-		HostnameContains: q.HostnameContains, OSType: q.OSType}, p)
+	return s.listServers(ctx, teamID, q.in(rgID, projectID), p)
 }
 
 func (s *Service) listServers(ctx context.Context, teamID string, f store.ServerFilter, p store.Page) ([]Server, error) {
