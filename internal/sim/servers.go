@@ -14,6 +14,9 @@ import (
 	"github.com/keyward/keyward/client"
 )
 
+// reportGrace bounds how long an instruction report may go on after the sim is stopped.
+const reportGrace = 10 * time.Second
+
 // ServerFleet is a set of simulated OPA servers enrolled with one enrollment token. Each
 // heartbeats at the configured interval, reporting its local accounts, and carries out the
 // instructions it is handed, failing each with the configured probability.
@@ -120,7 +123,11 @@ func (f *ServerFleet) carryOut(ctx context.Context, s *simServer, in client.Serv
 	if !ok {
 		result = json.RawMessage(`{"error":"simulated failure"}`)
 	}
-	err := retry(ctx, DefaultBackoff, func(ctx context.Context) error {
+	// A report under way when the sim stops is finished, so that what the summary counts is what
+	// keyward recorded.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), reportGrace)
+	defer cancel()
+	err := retry(rctx, DefaultBackoff, func(ctx context.Context) error {
 		return s.api.ReportResult(ctx, in.ID, client.InstructionResult{Succeeded: ok, Result: result})
 	})
 	f.stats.instruction(ok, err)
