@@ -24,6 +24,7 @@ import (
 	"github.com/keyward/keyward/internal/httpapi/okta"
 	"github.com/keyward/keyward/internal/httpapi/opa"
 	"github.com/keyward/keyward/internal/httpapi/paging"
+	"github.com/keyward/keyward/internal/httpapi/serverproto"
 	"github.com/keyward/keyward/internal/httpapi/wire"
 	"github.com/keyward/keyward/internal/oauth"
 	"github.com/keyward/keyward/internal/pam"
@@ -94,7 +95,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 	if err != nil {
 		return nil, fmt.Errorf("signing key: %w", err)
 	}
-	pamSvc := &pam.Service{Store: s, Clock: clk}
+	pamSvc := &pam.Service{Store: s, Clock: clk, EnrollmentKey: derivedKey(rawKey, "opa-enrollment"), ServerStaleAfter: cfg.ServerStaleAfter}
 	issuer := &oauth.Issuer{Signer: sig, Issuer: "keyward", TTL: cfg.TokenTTL, Now: realNow,
 		Lookup: lookupClient(s), Replay: storeReplay{store: s, now: realNow}}
 	authn := &auth.Service{Store: s, Access: accessVerifier{issuer: issuer}, RoleSource: groupRoles{pamSvc}}
@@ -110,6 +111,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 		(&admin.Handlers{Pools: d.pools, Auth: authn, PAM: pamSvc, Clock: realNow}).Routes(),
 		(&opa.Handlers{Auth: authn, PAM: pamSvc, Paging: paging.OPA{Key: derivedKey(rawKey, "opa-paging")},
 			TokenTTL: cfg.TokenTTL, Now: realNow}).Routes(),
+		(&serverproto.Handlers{PAM: pamSvc}).Routes(),
 	}
 	rolloutRoutes, jobs, err := rolloutParts(d)
 	if err != nil {

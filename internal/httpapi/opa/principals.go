@@ -2,7 +2,6 @@ package opa
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/keyward/keyward/internal/httpapi/wire"
 	"github.com/keyward/keyward/internal/pam"
@@ -44,18 +43,6 @@ func presentUser(teamName string, u store.OPAUser) userBody {
 	}
 	return b
 }
-
-// orNull is nil for "" (the spec's strings here are nullable with minLength 1).
-func orNull(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-// timestamp formats a time as OPA does; the zero time is OPA's "0001-01-01T00:00:00Z", which
-// it sends where a required timestamp has no value.
-func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // principalOf is the user behind the request's bearer token, as the router authenticated it.
 func principalOf(r *http.Request) pam.Principal {
