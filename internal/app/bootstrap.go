@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -16,7 +17,8 @@ import (
 // bootstrap gives an empty database its first Okta org with an admin API token and its first
 // OPA team, made as every team is (package pam): a service user in an admin group, with one API
 // key. Values come from the configuration when set; generated ones are printed once to out,
-// since only their hashes are stored.
+// since only their hashes are stored. On a database bootstrapped before, a configured admin
+// token is added to the first org (see applyAdminToken), so setting it is never silently ignored.
 func bootstrap(ctx context.Context, s store.Store, cfg config.Config, now time.Time, out io.Writer) error {
 	adminToken := cfg.AdminToken
 	generatedToken := adminToken == ""
@@ -32,6 +34,9 @@ func bootstrap(ctx context.Context, s store.Store, cfg config.Config, now time.T
 			return err
 		}
 		if n > 0 {
+			if err := applyAdminToken(ctx, q, cfg.AdminToken, now, out); err != nil {
+				return err
+			}
 			return teams.AdoptLegacyKeys(ctx, q, cfg.OPATeam)
 		}
 		created = true
@@ -66,6 +71,55 @@ func bootstrap(ctx context.Context, s store.Store, cfg config.Config, now time.T
 		fmt.Fprintf(out, "keyward: OPA service user key id: %s secret (shown once): %s\n", key.ID, key.Secret)
 	}
 	return nil
+}
+
+// applyAdminToken makes a configured admin token work on a database bootstrapped before: a
+// token already stored as an admin token is left as it is; a new one is added to the first org
+// and reported on out; a token stored without admin rights is refused, since adding it twice
+// cannot be done and ignoring it would leave the operator locked out without a word.
+func applyAdminToken(ctx context.Context, q store.Queries, token string, now time.Time, out io.Writer) error {
+	if token == "" {
+		return nil
+	}
+	existing, err := q.GetAPITokenByHash(ctx, ids.Hash(token))
+	switch {
+	case err == nil && existing.Admin:
+		return nil
+	case err == nil:
+		return errors.New("admin-token: this token exists as a token without admin rights; choose another one or leave it empty")
+	case !errors.Is(err, store.ErrNotFound):
+		return err
+	}
+	org, err := createAdminToken(ctx, q, token, "admin (configured)", now)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "keyward: added the configured admin API token (--admin-token, $KEYWARD_ADMIN_TOKEN) to org %q\n", org.Name)
+	return nil
+}
+
+// NewAdminToken adds a generated admin API token to the first org of an existing database, for
+// an operator who lost the one printed on first start, and returns it: it is shown once.
+func NewAdminToken(ctx context.Context, s store.Store, now time.Time) (string, error) {
+	token := "00" + ids.Secret()
+	err := s.InTx(ctx, func(q store.Queries) error {
+		_, err := createAdminToken(ctx, q, token, "admin (recovered)", now)
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return "", errors.New("the database has no org yet: start `keyward serve` once, which prints an admin token")
+	}
+	return token, err
+}
+
+// createAdminToken stores token as an admin token of the first org, returning the org.
+func createAdminToken(ctx context.Context, q store.Queries, token, name string, now time.Time) (store.Org, error) {
+	org, err := q.FirstOrg(ctx)
+	if err != nil {
+		return org, err
+	}
+	return org, q.CreateAPIToken(ctx, store.APIToken{ID: ids.New(ids.Token), OrgID: org.ID, Name: name,
+		Hash: ids.Hash(token), Admin: true, CreatedAt: now})
 }
 
 // fixedClock stands still: bootstrap happens at one instant.

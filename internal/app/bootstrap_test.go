@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/keyward/keyward/internal/config"
 	"github.com/keyward/keyward/internal/ids"
@@ -119,12 +120,17 @@ func TestBootstrapFromEnvironment(t *testing.T) {
 	}
 	a.Close()
 
-	// The credentials are created on the first start only: a new value later changes nothing.
+	// The team and org are created on the first start only; an admin token set later is added
+	// (and said so), never silently ignored, and the first one keeps working.
 	env["KEYWARD_ADMIN_TOKEN"] = "00another-token-0123456789-abcdefghijklmnopqrs"
-	a, _ = open(t, env)
+	a, out = open(t, env)
 	defer a.Close()
-	if got := status(a, "GET", "/api/v1/agentPools", "", "Authorization", "SSWS "+env["KEYWARD_ADMIN_TOKEN"]); got != 401 {
-		t.Errorf("token set after the first start: %d, want 401", got)
+	if !strings.Contains(out, "added the configured admin API token") || strings.Contains(out, env["KEYWARD_ADMIN_TOKEN"]) {
+		t.Errorf("a later admin token was not reported (or was printed):\n%s", out)
+	}
+	if got := status(a, "POST", "/keyward/v1/agentPools", `{"name":"later","type":"AD"}`,
+		"Authorization", "SSWS "+env["KEYWARD_ADMIN_TOKEN"], "Content-Type", "application/json"); got != http.StatusCreated {
+		t.Errorf("admin token set after the first start: %d, want 201", got)
 	}
 	if got := status(a, "GET", "/api/v1/agentPools", "", "Authorization", "SSWS "+token); got != 200 {
 		t.Errorf("original token: %d", got)
@@ -135,5 +141,41 @@ func TestBootstrapFromEnvironment(t *testing.T) {
 	}
 	if !bytes.Contains(db, []byte(ids.Hash(token))) || !bytes.Contains(db, []byte(ids.Hash(keySecret))) {
 		t.Error("the database does not hold the secrets' hashes")
+	}
+}
+
+func TestAdminTokenRecovery(t *testing.T) {
+	dir := t.TempDir()
+	cfg := config.Default()
+	cfg.DataDir = dir
+	ctx := context.Background()
+	s, err := OpenStore(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewAdminToken(ctx, s, time.Now()); err == nil || !strings.Contains(err.Error(), "no org yet") {
+		t.Errorf("recovery on an empty database: %v, want a no-org error", err)
+	}
+	s.Close()
+
+	a, _ := open(t, nil, "--data-dir", dir)
+	a.Close()
+	s, err = OpenStore(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := NewAdminToken(ctx, s, time.Now())
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, out := open(t, nil, "--data-dir", dir)
+	defer a.Close()
+	if out != "" {
+		t.Errorf("start after recovery printed:\n%s", out)
+	}
+	if got := status(a, "POST", "/keyward/v1/agentPools", `{"name":"corp","type":"AD"}`,
+		"Authorization", "SSWS "+token, "Content-Type", "application/json"); got != http.StatusCreated {
+		t.Errorf("recovered admin token: %d, want 201", got)
 	}
 }

@@ -10,6 +10,8 @@ type Orgs interface {
 	CreateOrg(ctx context.Context, o Org) error
 	GetOrg(ctx context.Context, id string) (Org, error)
 	CountOrgs(ctx context.Context) (int, error)
+	// FirstOrg is the org created first: the one bootstrap made.
+	FirstOrg(ctx context.Context) (Org, error)
 }
 
 // Credentials are API tokens, service apps, the OAuth signing key and agent registration tokens.

@@ -23,6 +23,15 @@ func (q queries) GetOrg(ctx context.Context, id string) (store.Org, error) {
 	return o, nil
 }
 
+func (q queries) FirstOrg(ctx context.Context) (store.Org, error) {
+	var id string
+	err := q.db.QueryRowContext(ctx, `SELECT id FROM orgs ORDER BY created_at, id LIMIT 1`).Scan(&id)
+	if err != nil {
+		return store.Org{}, notFound("first org", err)
+	}
+	return q.GetOrg(ctx, id)
+}
+
 func (q queries) CountOrgs(ctx context.Context) (int, error) {
 	var n int
 	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs`).Scan(&n)
