@@ -1,8 +1,10 @@
 // Command keyward serves the Okta Agent Pools API and the Okta Privileged Access Projects API.
 //
-//	keyward serve [flags]   run the server
-//	keyward sim [flags]     run simulated agents against a server
-//	keyward version         print the version
+//	keyward serve [flags]        run the server
+//	keyward sim [flags]          run simulated agents against a server
+//	keyward ca [flags]           print the CA certificate of --tls
+//	keyward admin-token [flags]  add an admin API token to a database, offline
+//	keyward version              print the version
 package main
 
 import (
@@ -15,7 +17,6 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 
 	"github.com/keyward/keyward/internal/app"
@@ -26,9 +27,11 @@ import (
 const usage = `keyward serves the Okta Agent Pools API and the Okta Privileged Access Projects API.
 
 Usage:
-  keyward serve [flags]   run the server (keyward serve --help lists every flag)
-  keyward sim [flags]     run simulated agents against a keyward server
-  keyward version         print the version
+  keyward serve [flags]        run the server (keyward serve --help lists every flag)
+  keyward sim [flags]          run simulated agents against a keyward server
+  keyward ca [flags]           print the CA certificate that serve --tls uses, for clients to trust
+  keyward admin-token [flags]  add an admin API token to a database (server stopped or not) and print it
+  keyward version              print the version, commit and commit time
 `
 
 func main() {
@@ -51,8 +54,12 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 			return 1
 		}
 		return 0
+	case "ca":
+		return printCA(args[1:], env, stdout, stderr)
+	case "admin-token":
+		return adminToken(ctx, args[1:], env, stdout, stderr)
 	case "version", "--version", "-version":
-		fmt.Fprintln(stdout, "keyward", version())
+		printVersion(stdout)
 		return 0
 	case "help", "--help", "-help", "-h":
 		fmt.Fprint(stdout, usage)
@@ -80,27 +87,22 @@ func serve(ctx context.Context, args []string, env func(string) string, stdout, 
 	log := slog.New(h)
 	slog.SetDefault(log)
 
+	// Listen first: credentials printed on first start must work the moment they are shown.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		log.Error("cannot listen", "addr", cfg.Addr, "error", err)
+		return 1
+	}
+	defer ln.Close()
 	a, err := app.Open(ctx, cfg, log, stdout)
 	if err != nil {
 		log.Error("cannot start", "error", err)
 		return 1
 	}
 	defer a.Close()
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		log.Error("cannot listen", "addr", cfg.Addr, "error", err)
-		return 1
-	}
 	if err := a.Serve(ctx, ln); err != nil {
 		log.Error("server stopped", "error", err)
 		return 1
 	}
 	return 0
-}
-
-func version() string {
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
-		return info.Main.Version
-	}
-	return "devel"
 }

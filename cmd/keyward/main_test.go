@@ -38,8 +38,10 @@ func TestRun(t *testing.T) {
 		stderr string
 	}{
 		{name: "no command", code: 2, stderr: `Usage:\n  keyward serve`},
-		{name: "version", args: []string{"version"}, code: 0, stdout: `^keyward \S+\n$`},
-		{name: "--version", args: []string{"--version"}, code: 0, stdout: `^keyward \S+\n$`},
+		{name: "version", args: []string{"version"}, code: 0, stdout: `^keyward \S+\ncommit \S+\ncommit time \S+\ngo\S+\n$`},
+		{name: "--version", args: []string{"--version"}, code: 0, stdout: `^keyward \S+\ncommit \S+\ncommit time \S+\ngo\S+\n$`},
+		{name: "ca with an argument", args: []string{"ca", "now"}, code: 2, stderr: `^keyward ca: unexpected arguments`},
+		{name: "admin-token with a bad database", args: []string{"admin-token", "--database-url", "mysql://x"}, code: 2, stderr: `^keyward admin-token: `},
 		{name: "help", args: []string{"help"}, code: 0, stdout: `keyward version +print the version`},
 		{name: "unknown command", args: []string{"launch"}, code: 2, stderr: `^keyward: unknown command "launch"\n\nkeyward serves`},
 		{name: "serve --help", args: []string{"serve", "--help"}, code: 0, stderr: `-addr string[\s\S]*-shutdown-timeout duration`},
@@ -105,7 +107,7 @@ func TestRunServeFailsOnBusyAddress(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	env := map[string]string{"KEYWARD_DATABASE_URL": "memory", "KEYWARD_DATA_DIR": t.TempDir()}
 	code := run(context.Background(), []string{"serve", "--addr", ln.Addr().String()}, func(k string) string { return env[k] }, &stdout, &stderr)
-	if code != 1 || !strings.Contains(stderr.String(), "cannot listen") {
+	if code != 1 || !strings.Contains(stderr.String(), "cannot listen") || stdout.String() != "" {
 		t.Errorf("exit code %d, stderr %s", code, stderr.String())
 	}
 }

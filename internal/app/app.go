@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -157,6 +158,13 @@ func (a *App) Close() error { return a.store.Close() }
 // The configured timeouts and connection limits bound what any client can hold.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	ln = boundListener(ln, connectionLimit(a.cfg.MaxConnections), a.cfg.MaxConnectionsPerClient, a.conns)
+	if a.cfg.TLS { // outermost, so that handlers see r.TLS
+		tlsCfg, err := ServerTLSConfig(a.cfg)
+		if err != nil {
+			return err
+		}
+		ln = tls.NewListener(ln, tlsCfg)
+	}
 	srv := &http.Server{
 		Handler:           a.handler,
 		ReadHeaderTimeout: a.cfg.ReadHeaderTimeout,
@@ -180,7 +188,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	a.log.Info("keyward serving", "addr", ln.Addr().String(), "database", a.store.Dialect(), "virtual_clock", a.cfg.VirtualClock,
+	a.log.Info("keyward serving", "addr", ln.Addr().String(), "tls", a.cfg.TLS, "database", a.store.Dialect(), "virtual_clock", a.cfg.VirtualClock,
 		"max_connections", connectionLimit(a.cfg.MaxConnections))
 
 	var err error

@@ -23,6 +23,9 @@ type Config struct {
 	LogFormat    string
 	MaxBodyBytes int64
 	DBMaxConns   int // PostgreSQL connections per process, all kept open
+	TLS          bool   // serve HTTPS
+	TLSCert      string // PEM files; empty: a certificate from the CA in DataDir
+	TLSKey       string
 
 	AdminToken   string
 	OPATeam      string
@@ -94,6 +97,8 @@ func (c *Config) Flags(fs *flag.FlagSet, env func(string) string) {
 	str(&c.DataDir, "data-dir", "KEYWARD_DATA_DIR", "directory for the default SQLite database")
 	str(&c.DatabaseURL, "database-url", "KEYWARD_DATABASE_URL",
 		`database: empty for an SQLite file keyward.db in --data-dir, "sqlite:PATH" for another file, "memory" for a throwaway in-memory SQLite, or a postgres:// URL`)
+	str(&c.TLSCert, "tls-cert", "KEYWARD_TLS_CERT", "with --tls: PEM certificate file (default: one signed by the CA keyward keeps in --data-dir)")
+	str(&c.TLSKey, "tls-key", "KEYWARD_TLS_KEY", "with --tls: PEM key file of --tls-cert")
 	str(&c.LogLevel, "log-level", "KEYWARD_LOG_LEVEL", "log level: debug, info, warn or error")
 	str(&c.LogFormat, "log-format", "KEYWARD_LOG_FORMAT", "log format: text or json")
 	str(&c.AdminToken, "admin-token", "KEYWARD_ADMIN_TOKEN", "admin API token created on first start (generated and printed when empty)")
@@ -163,6 +168,9 @@ func (c Config) Validate() error {
 	}
 	if (c.OPAKeyID == "") != (c.OPAKeySecret == "") {
 		bad("opa-key-id and opa-key-secret: set both or neither")
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") || c.TLSCert != "" && !c.TLS {
+		bad("tls-cert and tls-key: set both, with --tls, or neither")
 	}
 	errs = append(errs, c.validateCredentials()...)
 	errs = append(errs, c.validateLimits()...)

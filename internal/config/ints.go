@@ -25,6 +25,8 @@ func (c *Config) intFlags(fs *flag.FlagSet, env func(string) string) {
 	fs.IntVar(&c.DBMaxConns, "db-max-conns", c.DBMaxConns, "PostgreSQL connections per process, all kept open ($KEYWARD_DB_MAX_CONNS)")
 	fromEnv("KEYWARD_VIRTUAL_CLOCK", func(v string) error { return set(&c.VirtualClock, v, strconv.ParseBool) })
 	fs.BoolVar(&c.VirtualClock, "virtual-clock", c.VirtualClock, "start a virtual clock that the admin API can set and advance ($KEYWARD_VIRTUAL_CLOCK)")
+	fromEnv("KEYWARD_TLS", func(v string) error { return set(&c.TLS, v, strconv.ParseBool) })
+	fs.BoolVar(&c.TLS, "tls", c.TLS, "serve HTTPS; `keyward ca` prints the CA certificate clients must trust ($KEYWARD_TLS)")
 }
 
 // set stores parse(v) in p only when it parses.
