@@ -22,7 +22,7 @@ type Config struct {
 	LogLevel     string
 	LogFormat    string
 	MaxBodyBytes int64
-	DBMaxConns   int // PostgreSQL connections per process, all kept open
+	DBMaxConns   int    // PostgreSQL connections per process, all kept open
 	TLS          bool   // serve HTTPS
 	TLSCert      string // PEM files; empty: a certificate from the CA in DataDir
 	TLSKey       string

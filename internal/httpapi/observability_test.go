@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -104,7 +105,7 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("%s = %v (found %v), want %v", series, got, ok, want)
 		}
 	}
-	for _, name := range []string{"keyward_db_connections_idle", "keyward_db_connections_wait_count"} {
+	for _, name := range []string{"keyward_db_connections_idle", "keyward_db_connection_waits_total", `keyward_build_info{goversion="` + runtime.Version() + `",revision="unknown",version="devel"}`} {
 		if _, ok := sample(body, name); !ok {
 			t.Errorf("no %s", name)
 		}

@@ -40,7 +40,7 @@ func New(c Config) http.Handler {
 		c.Now = time.Now
 	}
 	mux := http.NewServeMux()
-	rt := &router{c: c}
+	rt := &router{c: c, m: newMetrics(c.Registry, c.Store)}
 	for _, table := range c.Routes {
 		for _, r := range table {
 			mux.Handle(r.Method+" "+r.Pattern, rt.wrap(r))
@@ -49,16 +49,18 @@ func New(c Config) http.Handler {
 	for _, r := range rt.opsRoutes() {
 		mux.Handle(r.Method+" "+r.Pattern, rt.wrap(r))
 	}
-	m := newMetrics(c.Registry, c.Store.Stats)
 	var h http.Handler = rt.unmatched(mux)
 	h = limitBody(c.MaxBody, h)
 	h = limitInFlight(c.MaxInFlight, h)
 	h = recoverPanics(h)
-	h = accessLog(c.Log, m, h)
+	h = accessLog(c.Log, rt.m, h)
 	return withInfo(h)
 }
 
-type router struct{ c Config }
+type router struct {
+	c Config
+	m *metrics
+}
 
 // wrap applies a route's access rule, rate limit and input check around its handler.
 func (rt *router) wrap(r wire.Route) http.Handler {
@@ -68,6 +70,7 @@ func (rt *router) wrap(r wire.Route) http.Handler {
 		p, err := rt.authenticate(req, r)
 		info.Principal = p
 		if limitErr := rt.limit(w, req, r.Bucket, p); limitErr != nil {
+			rt.m.rejected(r.Bucket)
 			wire.WriteError(w, req, limitErr)
 			return
 		}

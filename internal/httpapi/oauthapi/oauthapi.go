@@ -31,12 +31,12 @@ func (h *Handlers) token(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Pragma", "no-cache")
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "application/x-www-form-urlencoded" {
-		return oauthError(w, &oauth.Error{Status: http.StatusBadRequest, Code: oauth.CodeInvalidRequest,
-			Description: "The token request must be application/x-www-form-urlencoded."})
+		return &oauth.Error{Status: http.StatusBadRequest, Code: oauth.CodeInvalidRequest,
+			Description: "The token request must be application/x-www-form-urlencoded."}
 	}
 	if err := r.ParseForm(); err != nil {
-		return oauthError(w, &oauth.Error{Status: http.StatusBadRequest, Code: oauth.CodeInvalidRequest,
-			Description: "The token request body could not be parsed."})
+		return &oauth.Error{Status: http.StatusBadRequest, Code: oauth.CodeInvalidRequest,
+			Description: "The token request body could not be parsed."}
 	}
 	resp, err := h.Issuer.Token(r.Context(), oauth.ParseTokenRequest(r.PostForm))
 	if err != nil {
@@ -54,14 +54,14 @@ func inOAuthTerms(h wire.Handler) wire.Handler {
 		if err == nil {
 			return nil
 		}
+		if info := wire.InfoFrom(r.Context()); info != nil {
+			info.Err = err // the access log gives the reason a client was refused
+		}
 		var oe *oauth.Error
 		if errors.As(err, &oe) {
 			return oauthError(w, oe)
 		}
 		e := wire.As(err)
-		if info := wire.InfoFrom(r.Context()); info != nil {
-			info.Err = err
-		}
 		return oauthError(w, &oauth.Error{Status: e.Status, Code: codeServerError,
 			Description: "The server could not answer the request; try again later."})
 	}
