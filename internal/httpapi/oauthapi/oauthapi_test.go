@@ -39,3 +39,23 @@ func TestTokenServerErrorIsOAuths(t *testing.T) {
 		t.Errorf("cause %v: want it logged, not shown", info.Err)
 	}
 }
+
+// A refused token request keeps its reason for the access log, so an operator can tell why a
+// client cannot get a token.
+func TestTokenRefusalReasonIsLogged(t *testing.T) {
+	h := &Handlers{Issuer: &oauth.Issuer{}}
+	for _, c := range []struct{ contentType, body, reason string }{
+		{"text/plain", "grant_type=client_credentials", "application/x-www-form-urlencoded"},
+		{"application/x-www-form-urlencoded", "grant_type=%zz", "could not be parsed"},
+	} {
+		req := httptest.NewRequest("POST", "/oauth2/v1/token", strings.NewReader(c.body))
+		req.Header.Set("Content-Type", c.contentType)
+		info := &wire.Info{RequestID: "r1"}
+		req = req.WithContext(wire.WithInfo(req.Context(), info))
+		rec := httptest.NewRecorder()
+		h.Routes()[0].Handler.ServeHTTP(rec, req)
+		if rec.Code/100 != 4 || info.Err == nil || !strings.Contains(info.Err.Error(), c.reason) {
+			t.Errorf("%s %s: %d, logged cause %v; want a 4xx with %q logged", c.contentType, c.body, rec.Code, info.Err, c.reason)
+		}
+	}
+}
