@@ -41,6 +41,8 @@ func TestRun(t *testing.T) {
 		{name: "version", args: []string{"version"}, code: 0, stdout: `^keyward \S+\ncommit \S+\ncommit time \S+\ngo\S+\n$`},
 		{name: "--version", args: []string{"--version"}, code: 0, stdout: `^keyward \S+\ncommit \S+\ncommit time \S+\ngo\S+\n$`},
 		{name: "ca with an argument", args: []string{"ca", "now"}, code: 2, stderr: `^keyward ca: unexpected arguments`},
+		{name: "admin-token without a database", args: []string{"admin-token", "--data-dir", "/nonexistent/keyward"}, code: 1,
+			stderr: `^keyward admin-token: no keyward database here: .*/nonexistent/keyward/keyward.db`},
 		{name: "admin-token with a bad database", args: []string{"admin-token", "--database-url", "mysql://x"}, code: 2, stderr: `^keyward admin-token: `},
 		{name: "help", args: []string{"help"}, code: 0, stdout: `keyward version +print the version`},
 		{name: "unknown command", args: []string{"launch"}, code: 2, stderr: `^keyward: unknown command "launch"\n\nkeyward serves`},

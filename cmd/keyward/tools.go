@@ -6,11 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/keyward/keyward/internal/app"
 	"github.com/keyward/keyward/internal/buildinfo"
 	"github.com/keyward/keyward/internal/config"
+	"github.com/keyward/keyward/internal/store"
 )
 
 func printVersion(stdout io.Writer) {
@@ -66,7 +68,7 @@ func adminToken(ctx context.Context, args []string, env func(string) string, std
 	if code, done := flagOutcome("keyward admin-token", err, stderr); done {
 		return code
 	}
-	s, err := app.OpenStore(ctx, cfg)
+	s, err := openExisting(ctx, cfg)
 	if err == nil {
 		defer s.Close()
 		var token string
@@ -77,6 +79,24 @@ func adminToken(ctx context.Context, args []string, env func(string) string, std
 	}
 	fmt.Fprintln(stderr, "keyward admin-token:", err)
 	return 1
+}
+
+// openExisting opens the configured database, refusing to create an SQLite file that is not
+// there (a mistyped --data-dir must not leave an empty database behind) or an in-memory one.
+func openExisting(ctx context.Context, cfg config.Config) (store.Store, error) {
+	db, err := cfg.Database()
+	if err != nil {
+		return nil, err
+	}
+	if db.Driver == "sqlite" {
+		if db.DSN == ":memory:" {
+			return nil, errors.New("an in-memory database lives only inside its server")
+		}
+		if _, err := os.Stat(db.DSN); err != nil {
+			return nil, fmt.Errorf("no keyward database here: %w", err)
+		}
+	}
+	return app.OpenStore(ctx, cfg)
 }
 
 // flagOutcome turns a flag-parsing result into an exit code when the command should stop.
