@@ -8,7 +8,6 @@ import (
 	"github.com/keyward/keyward/internal/store"
 )
 
-
 const jobColumns = `id, org_id, pool_id, name, agent_type, enabled, notify_admin, reason, sort_order, status, target_version,
 	scheduled, cron, timezone, duration, delay_days, last_updated, window_end, version, created_at, updated_at`
 
