@@ -39,4 +39,5 @@ type Queries interface {
 	Claims
 	OPAPrincipals
 	OPAProjects
+	OPAPolicies
 }
