@@ -20,10 +20,14 @@ const MaxLength = 1024
 
 // Policy is what a generated password must satisfy.
 type Policy struct {
-	MinLength, MaxLength              int
-	Upper, Lower, Digits, Punctuation bool
-	ExcludeSymbols                    []string // single punctuation characters, only with Punctuation
-	RequireFromEachSet                bool
+	MinLength          int      `json:"min_length"`
+	MaxLength          int      `json:"max_length"`
+	Upper              bool     `json:"upper"`
+	Lower              bool     `json:"lower"`
+	Digits             bool     `json:"digits"`
+	Punctuation        bool     `json:"punctuation"`
+	ExcludeSymbols     []string `json:"exclude_symbols"` // single punctuation characters, only with Punctuation
+	RequireFromEachSet bool     `json:"require_from_each_set"`
 }
 
 // Check returns a cause ("field: why", naming the OPA field) for every way the policy cannot be
