@@ -95,14 +95,18 @@ func TestPasswordPolicyInput(t *testing.T) {
 		field string
 	}{
 		{"valid", valid(func(*PasswordPolicyInput) {}), ""},
-		{"rotation", valid(func(in *PasswordPolicyInput) { in.EnablePeriodicRotation, in.PeriodicRotationSeconds = ptr(true), ptr(MaxRotationSeconds) }), ""},
+		{"rotation", valid(func(in *PasswordPolicyInput) {
+			in.EnablePeriodicRotation, in.PeriodicRotationSeconds = ptr(true), ptr(MaxRotationSeconds)
+		}), ""},
 		{"exclusions with punctuation", valid(func(in *PasswordPolicyInput) { in.Punctuation, in.ExcludeSymbols = true, []string{"!", "\\"} }), ""},
 		{"min missing", valid(func(in *PasswordPolicyInput) { in.MinLength = nil }), "min_length_in_bytes"},
 		{"options missing", valid(func(in *PasswordPolicyInput) { in.CharacterOptions = false }), "character_options"},
 		{"enable missing", valid(func(in *PasswordPolicyInput) { in.EnablePeriodicRotation = nil }), "enable_periodic_rotation"},
 		{"min above max", valid(func(in *PasswordPolicyInput) { in.MinLength = ptr(30) }), "max_length_in_bytes"},
 		{"rotation without duration", valid(func(in *PasswordPolicyInput) { in.EnablePeriodicRotation = ptr(true) }), "periodic_rotation_duration_in_seconds"},
-		{"rotation too long", valid(func(in *PasswordPolicyInput) { in.EnablePeriodicRotation, in.PeriodicRotationSeconds = ptr(true), ptr(MaxRotationSeconds + 1) }), "periodic_rotation_duration_in_seconds"},
+		{"rotation too long", valid(func(in *PasswordPolicyInput) {
+			in.EnablePeriodicRotation, in.PeriodicRotationSeconds = ptr(true), ptr(MaxRotationSeconds+1)
+		}), "periodic_rotation_duration_in_seconds"},
 		{"exclusions without punctuation", valid(func(in *PasswordPolicyInput) { in.ExcludeSymbols = []string{"!"} }), "character_options.exclude_certain_symbols"},
 		{"bad managed name", valid(func(in *PasswordPolicyInput) { in.ManagedAccounts = []string{""} }), "managed_privileged_accounts_config"},
 	}
