@@ -22,14 +22,15 @@ import (
 	"github.com/keyward/keyward/internal/httpapi/admin"
 	"github.com/keyward/keyward/internal/httpapi/oauthapi"
 	"github.com/keyward/keyward/internal/httpapi/okta"
-	"github.com/keyward/keyward/internal/httpapi/paging"
 	"github.com/keyward/keyward/internal/httpapi/opa"
+	"github.com/keyward/keyward/internal/httpapi/paging"
 	"github.com/keyward/keyward/internal/httpapi/wire"
 	"github.com/keyward/keyward/internal/oauth"
 	"github.com/keyward/keyward/internal/pam"
 	"github.com/keyward/keyward/internal/store"
 	"github.com/keyward/keyward/internal/store/postgres"
 	"github.com/keyward/keyward/internal/store/sqlite"
+	"github.com/keyward/keyward/internal/vault"
 )
 
 // App is a configured keyward server.
@@ -107,6 +108,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 		(&okta.Handlers{Pools: d.pools}).Routes(),
 		(&admin.Handlers{Pools: d.pools, Auth: authn, Clock: realNow}).Routes(),
 		(&opa.Handlers{Auth: authn, PAM: pamSvc, Paging: paging.OPA{Key: derivedKey(rawKey, "opa-paging")},
+			Vault:    vault.NewKeys(derivedKey(rawKey, "opa-vault")),
 			TokenTTL: cfg.TokenTTL, Now: realNow}).Routes(),
 	}
 	rolloutRoutes, jobs, err := rolloutParts(d)
