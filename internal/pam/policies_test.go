@@ -110,7 +110,9 @@ func TestPolicyCheckNamesFields(t *testing.T) {
 		"rules[0].privileges":      base(func(p *SecurityPolicy) { p.Rules[0].Privileges = nil }),
 		"selectors[0].selector_ty": base(func(p *SecurityPolicy) { p.Rules[0].Servers[0].Kind = "planet" }),
 		"selector.server":          base(func(p *SecurityPolicy) { p.Rules[0].Servers[0] = ServerSelector{Kind: SelectIndividualServer} }),
-		"selector.username":        base(func(p *SecurityPolicy) { p.Rules[0].Servers[0] = ServerSelector{Kind: SelectIndividualServerAccount, ServerID: "s"} }),
+		"selector.username": base(func(p *SecurityPolicy) {
+			p.Rules[0].Servers[0] = ServerSelector{Kind: SelectIndividualServerAccount, ServerID: "s"}
+		}),
 		"account_selector.usernam": base(func(p *SecurityPolicy) { p.Rules[0].Servers[0].AccountSelector = AccountsUsername }),
 		"conditions[0].condition_": base(func(p *SecurityPolicy) { p.Rules[0].Conditions = []Condition{{Type: "weather"}} }),
 	}

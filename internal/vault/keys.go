@@ -1,10 +1,10 @@
 package vault
 
 import (
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/hkdf"
-	"crypto"
 	"crypto/sha256"
 	"fmt"
 

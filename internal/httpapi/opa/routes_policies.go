@@ -18,6 +18,11 @@ func (h *Handlers) policyRoutes() []wire.Route {
 		bearer("PUT", project+"/server_checkout_settings", "UpdateResourceGroupServerBasedProjectCheckoutSettings", h.updateCheckoutSettings(pam.ServerAccounts), sa, dsa),
 		bearer("GET", project+"/server_password_settings", "GetPasswordPolicyForProject", h.getPasswordPolicy(pam.ServerAccounts), ra, dra),
 		bearer("PUT", project+"/server_password_settings", "UpdatePasswordPolicyForProject", h.updatePasswordPolicy(pam.ServerAccounts), ra, dra),
+		bearer("GET", team+"/security_policy", "ListSecurityPolicies", h.listSecurityPolicies, sa),
+		bearer("POST", team+"/security_policy", "CreateSecurityPolicy", h.createSecurityPolicy, sa, dsa),
+		bearer("GET", team+"/security_policy/{security_policy_id}", "GetSecurityPolicy", h.getSecurityPolicy, sa, dsa),
+		bearer("PUT", team+"/security_policy/{security_policy_id}", "UpdateSecurityPolicy", h.updateSecurityPolicy, sa, dsa),
+		bearer("DELETE", team+"/security_policy/{security_policy_id}", "DeleteSecurityPolicy", h.deleteSecurityPolicy, sa, dsa),
 		bearer("POST", team+"/random_password", "CreateRandomPassword", h.createRandomPassword, pam.RoleEndUser),
 		bearer("GET", team+"/vault/jwks.json", "GetVaultJWKS", h.getVaultJWKS),
 	}
