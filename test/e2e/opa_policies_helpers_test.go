@@ -87,3 +87,15 @@ func wantStatus(t *testing.T, err error, status int, want string) {
 		t.Fatalf("error %q does not mention %q", err, want)
 	}
 }
+
+// onOPAStores runs fn, in parallel, against a fresh server on each store holding a team "acme"
+// with a resource group and a project, and an OPA client of a security admin.
+func onOPAStores(t *testing.T, fn func(t *testing.T, o *opaTeam, sec *client.OPA)) {
+	for _, db := range backends {
+		t.Run(db.name, func(t *testing.T) {
+			t.Parallel()
+			o := newOPATeam(t, start(t, db.postgres), "acme")
+			fn(t, o, o.client("sec", map[string][]string{"security": {pam.RoleSecurityAdmin}}))
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package opa
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -34,16 +35,23 @@ func checkoutSettingsOf(s pam.CheckoutSettings) checkoutSettings {
 
 // fetchCheckoutSettings serves the Fetch…CheckoutSettings operation of one account kind.
 func (h *Handlers) fetchCheckoutSettings(kind pam.AccountKind) wire.Handler {
+	return getProjectDocument(h, kind, h.PAM.CheckoutSettings, checkoutSettingsOf)
+}
+
+// getProjectDocument serves a GET of one of a project's settings documents of one account
+// kind: read by the domain for the caller, shown as view makes it.
+func getProjectDocument[T, W any](h *Handlers, kind pam.AccountKind,
+	read func(context.Context, pam.Principal, string, string, pam.AccountKind) (T, error), view func(T) W) wire.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := h.caller(r)
 		if err != nil {
 			return err
 		}
-		s, err := h.PAM.CheckoutSettings(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id"), kind)
+		doc, err := read(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id"), kind)
 		if err != nil {
 			return err
 		}
-		wire.JSON(w, http.StatusOK, checkoutSettingsOf(s))
+		wire.JSON(w, http.StatusOK, view(doc))
 		return nil
 	}
 }
@@ -120,18 +128,7 @@ func (in passwordPolicy) input() pam.PasswordPolicyInput {
 
 // getPasswordPolicy serves the Get…PasswordPolicy operation of one account kind.
 func (h *Handlers) getPasswordPolicy(kind pam.AccountKind) wire.Handler {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := h.caller(r)
-		if err != nil {
-			return err
-		}
-		pol, err := h.PAM.PasswordPolicy(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id"), kind)
-		if err != nil {
-			return err
-		}
-		wire.JSON(w, http.StatusOK, passwordPolicyOf(pol))
-		return nil
-	}
+	return getProjectDocument(h, kind, h.PAM.PasswordPolicy, passwordPolicyOf)
 }
 
 // updatePasswordPolicy serves the Update…PasswordPolicy operation of one account kind: a full
