@@ -48,7 +48,7 @@ func (h *Handlers) createSecurityPolicy(w http.ResponseWriter, r *http.Request) 
 }
 
 func (h *Handlers) getSecurityPolicy(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.caller(r)
+	p, err := h.policyCaller(r)
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (h *Handlers) updateSecurityPolicy(w http.ResponseWriter, r *http.Request) 
 }
 
 func (h *Handlers) deleteSecurityPolicy(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.caller(r)
+	p, err := h.policyCaller(r)
 	if err != nil {
 		return err
 	}
@@ -95,6 +95,6 @@ func (h *Handlers) decodePolicy(r *http.Request) (pam.PolicyInput, pam.Principal
 	if err != nil {
 		return in, pam.Principal{}, err
 	}
-	p, err := h.caller(r)
+	p, err := h.policyCaller(r)
 	return in, p, err
 }

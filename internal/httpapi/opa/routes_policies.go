@@ -14,10 +14,10 @@ func (h *Handlers) policyRoutes() []wire.Route {
 		dra, dsa = pam.RoleDelegatedResourceAdmin, pam.RoleDelegatedSecurityAdmin
 	)
 	return []wire.Route{
-		bearer("GET", project+"/server_checkout_settings", "FetchResourceGroupServerBasedProjectCheckoutSettings", h.fetchCheckoutSettings(pam.ServerAccounts), ra, sa, dra, dsa),
-		bearer("PUT", project+"/server_checkout_settings", "UpdateResourceGroupServerBasedProjectCheckoutSettings", h.updateCheckoutSettings(pam.ServerAccounts), sa, dsa),
-		bearer("GET", project+"/server_password_settings", "GetPasswordPolicyForProject", h.getPasswordPolicy(pam.ServerAccounts), ra, dra),
-		bearer("PUT", project+"/server_password_settings", "UpdatePasswordPolicyForProject", h.updatePasswordPolicy(pam.ServerAccounts), ra, dra),
+		bearer("GET", projectPath+"/server_checkout_settings", "FetchResourceGroupServerBasedProjectCheckoutSettings", h.fetchCheckoutSettings(pam.ServerAccounts), ra, sa, dra, dsa),
+		bearer("PUT", projectPath+"/server_checkout_settings", "UpdateResourceGroupServerBasedProjectCheckoutSettings", h.updateCheckoutSettings(pam.ServerAccounts), sa, dsa),
+		bearer("GET", projectPath+"/server_password_settings", "GetPasswordPolicyForProject", h.getPasswordPolicy(pam.ServerAccounts), ra, dra),
+		bearer("PUT", projectPath+"/server_password_settings", "UpdatePasswordPolicyForProject", h.updatePasswordPolicy(pam.ServerAccounts), ra, dra),
 		bearer("GET", team+"/security_policy", "ListSecurityPolicies", h.listSecurityPolicies, sa),
 		bearer("POST", team+"/security_policy", "CreateSecurityPolicy", h.createSecurityPolicy, sa, dsa),
 		bearer("GET", team+"/security_policy/{security_policy_id}", "GetSecurityPolicy", h.getSecurityPolicy, sa, dsa),

@@ -10,12 +10,12 @@ import (
 	"github.com/keyward/keyward/internal/pam"
 )
 
-// project is the prefix of a project's paths.
-const project = team + "/resource_groups/{resource_group_id}/projects/{project_id}"
+// projectPath is the prefix of a project's paths.
+const projectPath = team + "/resource_groups/{resource_group_id}/projects/{project_id}"
 
-// caller resolves the request's bearer token (already accepted by the router) to the user
+// policyCaller resolves the request's bearer token (already accepted by the router) to the user
 // behind it, whose groups the domain reads for delegated rights.
-func (h *Handlers) caller(r *http.Request) (pam.Principal, error) {
+func (h *Handlers) policyCaller(r *http.Request) (pam.Principal, error) {
 	_, token, _ := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
 	return h.PAM.Caller(r.Context(), wire.PrincipalFrom(r).TeamID, strings.TrimSpace(token), h.Now())
 }
@@ -43,7 +43,7 @@ func (h *Handlers) fetchCheckoutSettings(kind pam.AccountKind) wire.Handler {
 func getProjectDocument[T, W any](h *Handlers, kind pam.AccountKind,
 	read func(context.Context, pam.Principal, string, string, pam.AccountKind) (T, error), view func(T) W) wire.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := h.caller(r)
+		p, err := h.policyCaller(r)
 		if err != nil {
 			return err
 		}
@@ -64,7 +64,7 @@ func (h *Handlers) updateCheckoutSettings(kind pam.AccountKind) wire.Handler {
 		if err := wire.Decode(r, &in); err != nil {
 			return err
 		}
-		p, err := h.caller(r)
+		p, err := h.policyCaller(r)
 		if err != nil {
 			return err
 		}
@@ -139,7 +139,7 @@ func (h *Handlers) updatePasswordPolicy(kind pam.AccountKind) wire.Handler {
 		if err := wire.Decode(r, &in); err != nil {
 			return err
 		}
-		p, err := h.caller(r)
+		p, err := h.policyCaller(r)
 		if err != nil {
 			return err
 		}
