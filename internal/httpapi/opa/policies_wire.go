@@ -14,7 +14,7 @@ type policyRef struct {
 }
 
 type policyPrincipals struct {
-	UserGroups    []policyRef   `json:"user_groups"`
+	UserGroups    []policyRef     `json:"user_groups"`
 	WorkloadRoles json.RawMessage `json:"workload_roles,omitempty"`
 }
 
@@ -24,7 +24,7 @@ type securityPolicy struct {
 	Description   string            `json:"description"`
 	Active        *bool             `json:"active"`
 	Principals    *policyPrincipals `json:"principals"`
-	ResourceGroup *policyRef      `json:"resource_group,omitempty"`
+	ResourceGroup *policyRef        `json:"resource_group,omitempty"`
 	Rules         []policyRule      `json:"rules"`
 	Type          string            `json:"type,omitempty"`
 }
@@ -64,8 +64,8 @@ type serverSelectorEnvelope struct {
 
 type serverSelector struct {
 	Type                string           `json:"_type"`
-	Server              *policyRef     `json:"server,omitempty"`
-	ServerID            *policyRef     `json:"server_id,omitempty"` // the upstream examples' spelling, read only
+	Server              *policyRef       `json:"server,omitempty"`
+	ServerID            *policyRef       `json:"server_id,omitempty"` // the upstream examples' spelling, read only
 	Username            string           `json:"username,omitempty"`
 	ServerSelector      *labelSelector   `json:"server_selector,omitempty"`
 	AccountSelectorType string           `json:"account_selector_type,omitempty"`
