@@ -68,3 +68,23 @@ func TestEvaluate(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkEvaluate decides on one account against 30 active policies of 30 label rules each.
+func BenchmarkEvaluate(b *testing.B) {
+	acct := Account{ResourceGroupID: "rg", ServerID: "s1", ServerLabels: map[string]string{"env": "prod", "os": "linux"}, AccountName: "root"}
+	var policies []SecurityPolicy
+	for i := 0; i < 30; i++ {
+		p := SecurityPolicy{Active: true, ResourceGroupID: "rg"}
+		for j := 0; j < 30; j++ {
+			p.Rules = append(p.Rules, serverRule(ServerSelector{Kind: SelectServerLabel, Labels: map[string]string{"env": "prod", "tier": "web"},
+				AccountSelector: AccountsUsername, Usernames: []string{"admin", "root"}}, nil, PrivilegePasswordCheckoutSSH))
+		}
+		policies = append(policies, p)
+	}
+	policies[29].Rules[29].Servers[0].Labels = map[string]string{"env": "prod"}
+	for b.Loop() {
+		if len(Evaluate(policies, acct, DefaultCheckoutSettings())) != 1 {
+			b.Fatal("no access")
+		}
+	}
+}
