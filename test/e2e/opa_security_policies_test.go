@@ -5,46 +5,15 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/keyward/keyward/client"
-	"github.com/keyward/keyward/internal/pam"
-	"github.com/keyward/keyward/internal/spectest"
 )
-
-var patchSelectorType sync.Once
-
-// allowServerSelectorType applies the deviation "server-selector-type" (docs/opa.md) to the
-// loaded opa-team.yaml: a rule's resource_selector is dispatched by `_type` through a
-// discriminator whose mapping key is server_based_resource, to a schema whose own `_type` enum
-// is server_based_resource_selector, so no body satisfies both. keyward sends the mapping key;
-// the enum is widened to it, and everything else about the selector is still validated. Called
-// before any server starts, so no validation reads the schema while it changes.
-func allowServerSelectorType(t *testing.T) {
-	patchSelectorType.Do(func() {
-		_, _, op, ok := spectest.Load(t, "opa-team.yaml").Operation("GetSecurityPolicy")
-		if !ok {
-			t.Fatal("GetSecurityPolicy is not in opa-team.yaml")
-		}
-		policy := op.Responses.Status(http.StatusOK).Value.Content.Get("application/json").Schema.Value
-		selector := policy.Properties["rules"].Value.Items.Value.Properties["resource_selector"].Value
-		for _, one := range selector.OneOf {
-			if strings.HasSuffix(one.Ref, "/SecurityPolicyRuleServerBasedResourceSelector") {
-				typ := one.Value.Properties["_type"].Value
-				typ.Enum = append(typ.Enum, pam.ServerBasedResource)
-				return
-			}
-		}
-		t.Fatal("no server-based resource selector in the SecurityPolicy schema")
-	})
-}
 
 // TestOPASecurityPolicies drives the five security policy operations over HTTP on each store:
 // create with every server selector, read back with the `_type`s the schema requires, list and
 // filter, replace, refuse invalid input naming the field, and delete.
 func TestOPASecurityPolicies(t *testing.T) {
-	allowServerSelectorType(t)
 	onOPAStores(t, func(t *testing.T, o *opaTeam, sec *client.OPA) {
 		ctx := context.Background()
 		ops, err := o.svc.CreateGroup(ctx, o.team.Team.ID, "ops", nil)
