@@ -40,6 +40,7 @@ type ADAccount struct {
 type ADAccountFilter struct {
 	ConnectionID string
 	ProjectID    string
+	SID          string
 	UPNContains  string // ignoring ASCII case
 }
 
