@@ -27,16 +27,16 @@ const (
 
 // Account types and match statuses (OPA's values, spaces included).
 const (
-	ADShared        = "SHARED"
-	ADIndividual    = "INDIVIDUAL"
-	MatchExact      = "MATCH"
-	MatchPartial    = "PARTIAL MATCH"
-	MatchNone       = "NO MATCH"
-	MatchDuplicate  = "DUPLICATE"
-	MatchManual     = "MANUAL MATCH"
-	maxSIDLength    = 256
-	maxADDirectory  = 10000
-	adAccountNoun   = "ActiveDirectoryAccount"
+	ADShared         = "SHARED"
+	ADIndividual     = "INDIVIDUAL"
+	MatchExact       = "MATCH"
+	MatchPartial     = "PARTIAL MATCH"
+	MatchNone        = "NO MATCH"
+	MatchDuplicate   = "DUPLICATE"
+	MatchManual      = "MANUAL MATCH"
+	maxSIDLength     = 256
+	maxADDirectory   = 10000
+	adAccountNoun    = "ActiveDirectoryAccount"
 	adConnectionNoun = "ActiveDirectoryConnection"
 )
 

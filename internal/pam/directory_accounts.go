@@ -123,7 +123,7 @@ func (s *Service) listADAccounts(ctx context.Context, teamID string, f store.ADA
 // project setting once.
 func (s *Service) adViews(ctx context.Context, teamID string, as []ADAccount) ([]ADAccountView, error) {
 	r := adNamer{s: s, teamID: teamID, domains: map[string]string{}, users: map[string]string{}, projects: map[string]store.Project{},
-		rgs: map[string]string{}, checkout: map[string]CheckoutSettings{}, rotation: map[string]bool{}}
+		rgs: map[string]string{}, checkout: map[string]CheckoutSettings{}, rotation: map[string]PasswordPolicy{}}
 	out := make([]ADAccountView, len(as))
 	for i, a := range as {
 		v, err := r.view(ctx, a)
@@ -141,7 +141,7 @@ type adNamer struct {
 	domains, users, rgs map[string]string
 	projects            map[string]store.Project
 	checkout            map[string]CheckoutSettings
-	rotation            map[string]bool
+	rotation            map[string]PasswordPolicy
 }
 
 func (r *adNamer) view(ctx context.Context, a ADAccount) (ADAccountView, error) {
@@ -187,11 +187,11 @@ func (r *adNamer) view(ctx context.Context, a ADAccount) (ADAccountView, error) 
 	if co.Applies(adKey(v.Domain, a.SID)) {
 		v.SettingsEnabled = append(v.SettingsEnabled, SettingCheckout)
 	}
-	rot, err := cached(r.rotation, a.ProjectID, func() (bool, error) {
+	rot, err := cached(r.rotation, a.ProjectID, func() (PasswordPolicy, error) {
 		pol, err := r.s.ProjectPasswordPolicy(ctx, r.teamID, a.ProjectID, ActiveDirectoryAccounts)
-		return pol.EnablePeriodicRotation, err
+		return pol, err
 	})
-	if rot {
+	if rot.Rotates(adKey(v.Domain, a.SID)) {
 		v.SettingsEnabled = append(v.SettingsEnabled, SettingRotationSchedule)
 	}
 	return v, err

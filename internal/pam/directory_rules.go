@@ -172,3 +172,34 @@ func ruleTarget(ctx context.Context, q store.Queries, teamID string, in ADRuleIn
 	}
 	return nil
 }
+
+// ADRuleView is a rule with the names of its project and resource group ("" when deleted).
+type ADRuleView struct {
+	ADRule
+	ProjectName       string
+	ResourceGroupName string
+}
+
+// NameADRules names the rules' projects and resource groups.
+func (s *Service) NameADRules(ctx context.Context, teamID string, rules []ADRule) ([]ADRuleView, error) {
+	projects, rgs := map[string]string{}, map[string]string{}
+	out := make([]ADRuleView, len(rules))
+	for i, r := range rules {
+		v := ADRuleView{ADRule: r}
+		var err error
+		if v.ProjectName, err = cached(projects, r.ProjectID, func() (string, error) {
+			p, err := s.Store.GetProject(ctx, teamID, r.ResourceGroupID, r.ProjectID)
+			return p.Name, ignoreMissing(err)
+		}); err != nil {
+			return nil, err
+		}
+		if v.ResourceGroupName, err = cached(rgs, r.ResourceGroupID, func() (string, error) {
+			rg, err := s.Store.GetResourceGroup(ctx, teamID, r.ResourceGroupID)
+			return rg.Name, ignoreMissing(err)
+		}); err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}

@@ -126,3 +126,45 @@ func (s *Service) resolveADRefs(ctx context.Context, teamID string, keys []strin
 	}
 	return out, nil
 }
+
+// ADPasswordPolicy is a project's password policy for AD accounts, its rotation lists resolved.
+type ADPasswordPolicy struct {
+	PasswordPolicy
+	Include, Exclude []ADAccountRefView
+}
+
+// SetADPasswordPolicy replaces a project's password policy for AD accounts; the rotation lists
+// name accounts by domain and SID.
+func (s *Service) SetADPasswordPolicy(ctx context.Context, p Principal, rgID, projectID string, in PasswordPolicyInput,
+	include, exclude []ADAccountRef) (ADPasswordPolicy, error) {
+	inc, cs := adRefKeys("periodic_rotation_account_include_list", include)
+	exc, more := adRefKeys("periodic_rotation_account_exclude_list", exclude)
+	if cs = append(cs, more...); len(cs) > 0 {
+		return ADPasswordPolicy{}, fault.Invalidf("ActiveDirectoryPasswordPolicy", cs...)
+	}
+	in.RotationInclude, in.RotationExclude = inc, exc
+	pol, err := s.SetPasswordPolicy(ctx, p, rgID, projectID, ActiveDirectoryAccounts, in)
+	if err != nil {
+		return ADPasswordPolicy{}, err
+	}
+	return s.resolvePolicy(ctx, p.TeamID, pol)
+}
+
+// ADPasswordPolicy returns a project's password policy for AD accounts.
+func (s *Service) ADPasswordPolicy(ctx context.Context, p Principal, rgID, projectID string) (ADPasswordPolicy, error) {
+	pol, err := s.PasswordPolicy(ctx, p, rgID, projectID, ActiveDirectoryAccounts)
+	if err != nil {
+		return ADPasswordPolicy{}, err
+	}
+	return s.resolvePolicy(ctx, p.TeamID, pol)
+}
+
+func (s *Service) resolvePolicy(ctx context.Context, teamID string, pol PasswordPolicy) (ADPasswordPolicy, error) {
+	out := ADPasswordPolicy{PasswordPolicy: pol}
+	var err error
+	if out.Include, err = s.resolveADRefs(ctx, teamID, pol.RotationInclude); err != nil {
+		return out, err
+	}
+	out.Exclude, err = s.resolveADRefs(ctx, teamID, pol.RotationExclude)
+	return out, err
+}
