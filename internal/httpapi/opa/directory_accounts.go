@@ -28,7 +28,7 @@ type adAccount struct {
 	SAMAccountName           string       `json:"sam_account_name"`
 	SID                      string       `json:"sid"`
 	UPN                      string       `json:"upn"`
-	AccountSettingsEnabled   []string     `json:"account_settings_enabled,omitempty"`
+	AccountSettingsEnabled   *[]string    `json:"account_settings_enabled,omitempty"`
 	CheckoutStatus           string       `json:"checkout_status,omitempty"`
 }
 
@@ -50,10 +50,11 @@ func adAccountBody(v pam.ADAccountView) adAccount {
 // withSettings is the project lists' item: the settings enabled, always present.
 func withSettings(v pam.ADAccountView) adAccount {
 	out := adAccountBody(v)
-	out.AccountSettingsEnabled = v.SettingsEnabled
-	if out.AccountSettingsEnabled == nil {
-		out.AccountSettingsEnabled = []string{}
+	enabled := v.SettingsEnabled
+	if enabled == nil {
+		enabled = []string{}
 	}
+	out.AccountSettingsEnabled = &enabled
 	return out
 }
 
