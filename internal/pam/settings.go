@@ -107,6 +107,27 @@ type PasswordPolicy struct {
 	PeriodicRotationSeconds int             `json:"periodic_rotation_duration_in_seconds"`
 	ManagedAccounts         []string        `json:"managed_privileged_accounts_config"`
 	ModifiedAt              time.Time       `json:"-"` // kept in the store's column
+	// Which accounts periodic rotation applies to (directory and SaaS kinds): all when
+	// SelectorMode is "" or ALL, else those of the include list or all but the exclude list.
+	SelectorMode    string   `json:"periodic_rotation_account_selector_mode,omitempty"`
+	RotationInclude []string `json:"periodic_rotation_account_include_list,omitempty"`
+	RotationExclude []string `json:"periodic_rotation_account_exclude_list,omitempty"`
+}
+
+// Account selector modes of a password policy's periodic rotation.
+var SelectorModes = []string{"ALL", "EXCLUDE", "INCLUDE"}
+
+// Rotates reports whether periodic rotation applies to the account of this name.
+func (p PasswordPolicy) Rotates(accountName string) bool {
+	switch {
+	case !p.EnablePeriodicRotation:
+		return false
+	case p.SelectorMode == "INCLUDE":
+		return slices.Contains(p.RotationInclude, accountName)
+	case p.SelectorMode == "EXCLUDE":
+		return !slices.Contains(p.RotationExclude, accountName)
+	}
+	return true
 }
 
 // DefaultPasswordPolicy is a project's before any PUT: every character set, one of each,
@@ -127,6 +148,8 @@ type PasswordPolicyInput struct {
 	EnablePeriodicRotation            *bool
 	PeriodicRotationSeconds           *int
 	ManagedAccounts                   []string
+	SelectorMode                      *string
+	RotationInclude, RotationExclude  []string
 }
 
 // policy validates the input and returns the policy it sets, or the causes naming fields.
@@ -157,7 +180,27 @@ func (in PasswordPolicyInput) policy() (PasswordPolicy, []string) {
 		cs = append(cs, passwordSettingsRotateName+": is required when enable_periodic_rotation is true")
 	}
 	cs = append(cs, checkNames("managed_privileged_accounts_config", in.ManagedAccounts))
-	return out, causes(cs...)
+	return out, causes(append(cs, in.selector(&out)...)...)
+}
+
+// selector validates the periodic rotation's account selector into out.
+func (in PasswordPolicyInput) selector(out *PasswordPolicy) []string {
+	var cs []string
+	if in.SelectorMode != nil {
+		out.SelectorMode = *in.SelectorMode
+		if !slices.Contains(SelectorModes, out.SelectorMode) {
+			cs = append(cs, "periodic_rotation_account_selector_mode: must be one of "+listed(SelectorModes))
+		}
+	}
+	if len(in.RotationInclude) > 0 && out.SelectorMode != "INCLUDE" {
+		cs = append(cs, "periodic_rotation_account_include_list: is only taken with the selector mode INCLUDE")
+	}
+	if len(in.RotationExclude) > 0 && out.SelectorMode != "EXCLUDE" {
+		cs = append(cs, "periodic_rotation_account_exclude_list: is only taken with the selector mode EXCLUDE")
+	}
+	out.RotationInclude, out.RotationExclude = in.RotationInclude, in.RotationExclude
+	return append(cs, checkNames("periodic_rotation_account_include_list", in.RotationInclude),
+		checkNames("periodic_rotation_account_exclude_list", in.RotationExclude))
 }
 
 func checkRange(field string, v, lo, hi int) string {

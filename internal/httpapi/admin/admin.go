@@ -39,7 +39,8 @@ func (h *Handlers) Routes() []wire.Route {
 		admin("POST", "/keyward/v1/serviceApps", "createServiceApp", h.createServiceApp),
 		admin("POST", "/keyward/v1/apiTokens", "createApiToken", h.createAPIToken),
 	}
-	return append(rows, h.opaRoutes()...) // opa.go
+	rows = append(rows, h.directoryRoutes()...) // directory.go
+	return append(rows, h.opaRoutes()...)       // opa.go
 }
 
 // admin is a row of the admin API, called with an admin SSWS token.

@@ -11,7 +11,8 @@ import (
 	"github.com/keyward/keyward/internal/store"
 )
 
-// namedObject is the spec's NamedObject: a group in delegated_resource_admin_groups.
+// namedObject is the spec's NamedObject: a group in delegated_resource_admin_groups, or what
+// an account or rule refers to.
 type namedObject struct {
 	ID   string `json:"id"`
 	Name string `json:"name,omitempty"`

@@ -1,0 +1,99 @@
+package admin
+
+import (
+	"net/http"
+
+	"github.com/keyward/keyward/internal/httpapi/wire"
+	"github.com/keyward/keyward/internal/pam"
+)
+
+// directoryRoutes stand in for Okta's side of Active Directory: keyward reaches no domain
+// controller, so connections are made here and their domains' accounts fed here; an OPA
+// force_sync then applies what was fed.
+func (h *Handlers) directoryRoutes() []wire.Route {
+	const conn = "/keyward/v1/teams/{team_name}/adConnections/{connection_id}"
+	return []wire.Route{
+		admin("POST", "/keyward/v1/teams/{team_name}/adConnections", "createADConnection", h.createADConnection),
+		admin("PUT", conn+"/status", "setADConnectionStatus", h.setADConnectionStatus),
+		admin("PUT", conn+"/accounts", "feedADAccounts", h.feedADAccounts),
+	}
+}
+
+// adConnectionBody is a connection as the admin API takes and shows it.
+type adConnectionBody struct {
+	ID            string `json:"id,omitempty"`
+	Domain        string `json:"domain"`
+	AppInstanceID string `json:"appInstanceId"`
+	Status        string `json:"status"`
+}
+
+// adEntryBody is an account of a domain as fed.
+type adEntryBody struct {
+	SID               string `json:"sid"`
+	SAMAccountName    string `json:"samAccountName"`
+	UPN               string `json:"upn"`
+	DistinguishedName string `json:"distinguishedName"`
+	FirstName         string `json:"firstName"`
+	LastName          string `json:"lastName"`
+	DisplayName       string `json:"displayName"`
+	Email             string `json:"email"`
+	AccountType       string `json:"accountType"`
+}
+
+func (h *Handlers) createADConnection(w http.ResponseWriter, r *http.Request) error {
+	var in adConnectionBody
+	if err := wire.Decode(r, &in); err != nil {
+		return err
+	}
+	team, err := h.PAM.Team(r.Context(), r.PathValue("team_name"))
+	if err != nil {
+		return err
+	}
+	c, err := h.PAM.CreateADConnection(r.Context(), team.ID, pam.NewADConnection{Domain: in.Domain, AppInstanceID: in.AppInstanceID, Status: in.Status})
+	if err != nil {
+		return err
+	}
+	wire.JSON(w, http.StatusCreated, adConnectionBody{ID: c.ID, Domain: c.Domain, AppInstanceID: c.AppInstanceID, Status: c.Status})
+	return nil
+}
+
+// setADConnectionStatus is Okta's side of a status change, the only way to make a connection
+// inactive (or active again).
+func (h *Handlers) setADConnectionStatus(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Status string `json:"status"`
+	}
+	if err := wire.Decode(r, &in); err != nil {
+		return err
+	}
+	team, err := h.PAM.Team(r.Context(), r.PathValue("team_name"))
+	if err != nil {
+		return err
+	}
+	if err := h.PAM.SetADConnectionStatus(r.Context(), team.ID, r.PathValue("connection_id"), in.Status, true); err != nil {
+		return err
+	}
+	wire.NoContent(w)
+	return nil
+}
+
+// feedADAccounts replaces the accounts the connection's domain holds.
+func (h *Handlers) feedADAccounts(w http.ResponseWriter, r *http.Request) error {
+	var in []adEntryBody
+	if err := wire.Decode(r, &in); err != nil {
+		return err
+	}
+	team, err := h.PAM.Team(r.Context(), r.PathValue("team_name"))
+	if err != nil {
+		return err
+	}
+	entries := make([]pam.ADEntry, len(in))
+	for i, e := range in {
+		entries[i] = pam.ADEntry(e)
+	}
+	if err := h.PAM.FeedADDirectory(r.Context(), team.ID, r.PathValue("connection_id"), entries); err != nil {
+		return err
+	}
+	wire.NoContent(w)
+	return nil
+}

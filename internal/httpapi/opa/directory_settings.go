@@ -1,0 +1,134 @@
+package opa
+
+import (
+	"net/http"
+
+	"github.com/keyward/keyward/internal/httpapi/wire"
+	"github.com/keyward/keyward/internal/pam"
+)
+
+// adRef is the spec's ActiveDirectorySettingNameObject: an account by domain and SID, shown
+// with its name and whether it was found.
+type adRef struct {
+	Domain      string `json:"domain"`
+	AccountSID  string `json:"account_sid"`
+	AccountName string `json:"account_name,omitempty"`
+	Missing     *bool  `json:"missing,omitempty"`
+}
+
+func adRefsIn(in []adRef) []pam.ADAccountRef {
+	if in == nil {
+		return nil
+	}
+	out := make([]pam.ADAccountRef, len(in))
+	for i, r := range in {
+		out[i] = pam.ADAccountRef{Domain: r.Domain, SID: r.AccountSID}
+	}
+	return out
+}
+
+func adRefsOut(in []pam.ADAccountRefView) []adRef {
+	out := make([]adRef, len(in))
+	for i, r := range in {
+		out[i] = adRef{Domain: r.Domain, AccountSID: r.SID, AccountName: r.AccountName, Missing: &r.Missing}
+	}
+	return out
+}
+
+// adCheckoutSettings is the spec's ActiveDirectoryCheckoutSettings.
+type adCheckoutSettings struct {
+	CheckoutRequired          *bool   `json:"checkout_required"`
+	CheckoutDurationInSeconds *int    `json:"checkout_duration_in_seconds"`
+	IncludeList               []adRef `json:"include_list"`
+	ExcludeList               []adRef `json:"exclude_list"`
+}
+
+func (h *Handlers) fetchResourceGroupActiveDirectoryBasedProjectCheckoutSettings(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.policyCaller(r)
+	if err != nil {
+		return err
+	}
+	s, err := h.PAM.ADCheckoutSettings(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id"))
+	if err != nil {
+		return err
+	}
+	wire.JSON(w, http.StatusOK, adCheckoutSettings{CheckoutRequired: &s.Required, CheckoutDurationInSeconds: &s.DurationSeconds,
+		IncludeList: adRefsOut(s.IncludeList), ExcludeList: adRefsOut(s.ExcludeList)})
+	return nil
+}
+
+// updateResourceGroupActiveDirectoryBasedProjectCheckoutSettings is a full replace answered
+// with 204, as for the other kinds.
+func (h *Handlers) updateResourceGroupActiveDirectoryBasedProjectCheckoutSettings(w http.ResponseWriter, r *http.Request) error {
+	var in adCheckoutSettings
+	if err := wire.Decode(r, &in); err != nil {
+		return err
+	}
+	p, err := h.policyCaller(r)
+	if err != nil {
+		return err
+	}
+	err = h.PAM.SetADCheckoutSettings(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id"),
+		pam.ADCheckoutSettingsInput{Required: in.CheckoutRequired, DurationSeconds: in.CheckoutDurationInSeconds,
+			IncludeList: adRefsIn(in.IncludeList), ExcludeList: adRefsIn(in.ExcludeList)})
+	if err != nil {
+		return err
+	}
+	wire.NoContent(w)
+	return nil
+}
+
+// adPasswordPolicy is the spec's ActiveDirectoryPasswordPolicy: the server kind's policy
+// without its managed account names (the shadowing field keeps them out of both directions)
+// and with the periodic rotation's account selector.
+type adPasswordPolicy struct {
+	passwordPolicy
+	ManagedPrivilegedAccountsConfig []string `json:"managed_privileged_accounts_config,omitempty"`
+	SelectorMode                    *string  `json:"periodic_rotation_account_selector_mode,omitempty"`
+	Include                         []adRef  `json:"periodic_rotation_account_include_list,omitempty"`
+	Exclude                         []adRef  `json:"periodic_rotation_account_exclude_list,omitempty"`
+}
+
+func adPasswordPolicyOf(p pam.ADPasswordPolicy) adPasswordPolicy {
+	out := adPasswordPolicy{passwordPolicy: passwordPolicyOf(p.PasswordPolicy), Include: adRefsOut(p.Include), Exclude: adRefsOut(p.Exclude)}
+	out.passwordPolicy.ManagedPrivilegedAccountsConfig = nil
+	mode := p.SelectorMode
+	if mode == "" {
+		mode = "ALL"
+	}
+	out.SelectorMode = &mode
+	return out
+}
+
+func (h *Handlers) getProjectPasswordPolicyForActiveDirectoryResources(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.policyCaller(r)
+	if err != nil {
+		return err
+	}
+	pol, err := h.PAM.ADPasswordPolicy(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id"))
+	if err != nil {
+		return err
+	}
+	wire.JSON(w, http.StatusOK, adPasswordPolicyOf(pol))
+	return nil
+}
+
+func (h *Handlers) updateProjectPasswordPolicyForActiveDirectoryResources(w http.ResponseWriter, r *http.Request) error {
+	var in adPasswordPolicy
+	if err := wire.Decode(r, &in); err != nil {
+		return err
+	}
+	p, err := h.policyCaller(r)
+	if err != nil {
+		return err
+	}
+	pin := in.passwordPolicy.input()
+	pin.SelectorMode = in.SelectorMode
+	pol, err := h.PAM.SetADPasswordPolicy(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id"), pin,
+		adRefsIn(in.Include), adRefsIn(in.Exclude))
+	if err != nil {
+		return err
+	}
+	wire.JSON(w, http.StatusOK, adPasswordPolicyOf(pol))
+	return nil
+}
