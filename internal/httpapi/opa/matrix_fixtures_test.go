@@ -62,13 +62,13 @@ type world struct {
 
 // fixture makes, lazily, the objects one route's path names.
 type fixture struct {
-	w       *world
-	rg      *pam.ResourceGroup
-	proj    *pam.Project
-	grp     *store.OPAGroup
-	usr     *store.OPAUser
-	svc     *store.OPAUser
-	newKey  *pam.NewKey
+	w      *world
+	rg     *pam.ResourceGroup
+	proj   *pam.Project
+	grp    *store.OPAGroup
+	usr    *store.OPAUser
+	svc    *store.OPAUser
+	newKey *pam.NewKey
 }
 
 func (w *world) unique(prefix string) string { return fmt.Sprintf("%s-%d", prefix, w.seq.Add(1)) }

@@ -110,8 +110,18 @@ var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
 // authorization (neither 401 nor 403). Each route gets fresh objects for its path parameters
 // (matrixParams), and refused callers go first, before an allowed DELETE removes the object.
 func TestRoleMatrix(t *testing.T) {
-	s := apptest.Start(t, apptest.Options{Configure: func(c *config.Config) { c.OPATeam = "acme" }})
-	w := newWorld(t, s.App.Store(), "acme")
+	for _, db := range []struct {
+		name     string
+		postgres bool
+	}{{"SQLite", false}, {"PostgreSQL", true}} {
+		t.Run(db.name, func(t *testing.T) {
+			s := apptest.Start(t, apptest.Options{Postgres: db.postgres, Configure: func(c *config.Config) { c.OPATeam = "acme" }})
+			roleMatrix(t, s, newWorld(t, s.App.Store(), "acme"))
+		})
+	}
+}
+
+func roleMatrix(t *testing.T, s *apptest.Server, w *world) {
 	cols := callers(t, w)
 	for _, r := range (&opa.Handlers{}).Routes() {
 		if r.Access != wire.OPABearer {
