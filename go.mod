@@ -11,6 +11,7 @@ require (
 	github.com/okta/okta-sdk-golang/v6 v6.0.2
 	github.com/prometheus/client_golang v1.25.0
 	golang.org/x/mod v0.42.0
+	golang.org/x/net v0.59.0
 	modernc.org/sqlite v1.62.0
 )
 

@@ -22,8 +22,8 @@ import (
 	"github.com/keyward/keyward/internal/httpapi/admin"
 	"github.com/keyward/keyward/internal/httpapi/oauthapi"
 	"github.com/keyward/keyward/internal/httpapi/okta"
-	"github.com/keyward/keyward/internal/httpapi/paging"
 	"github.com/keyward/keyward/internal/httpapi/opa"
+	"github.com/keyward/keyward/internal/httpapi/paging"
 	"github.com/keyward/keyward/internal/httpapi/wire"
 	"github.com/keyward/keyward/internal/oauth"
 	"github.com/keyward/keyward/internal/pam"
@@ -39,6 +39,7 @@ type App struct {
 	store   store.Store
 	clock   clock.Clock
 	handler http.Handler
+	conns   connMetrics
 	jobs    []func(ctx context.Context) // background loops, each returning when ctx ends
 }
 
@@ -99,7 +100,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a := &App{cfg: cfg, log: log, store: s, clock: clk}
+	a := &App{cfg: cfg, log: log, store: s, clock: clk, conns: newConnMetrics(reg)}
 	d := deps{cfg: cfg, log: log, store: s, clock: clk, pools: &agentpool.Service{Store: s, Clock: clk,
 		Thresholds: agentpool.Thresholds{Disrupted: cfg.DisruptedAfter, Inactive: cfg.InactiveAfter}}}
 	routes := [][]wire.Route{
@@ -116,7 +117,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 	routes = append(routes, rolloutRoutes...)
 	a.jobs = append(a.jobs, jobs...)
 	a.handler = httpapi.New(httpapi.Config{
-		Log: log, Store: s, Auth: authn, Registry: reg, MaxBody: cfg.MaxBodyBytes,
+		Log: log, Store: s, Auth: authn, Registry: reg, MaxBody: cfg.MaxBodyBytes, MaxInFlight: cfg.MaxConcurrentRequests,
 		Limiter: httpapi.NewRateLimiter(cfg.RateLimit, realNow), OPALimiter: httpapi.NewRateLimiter(cfg.OPARateLimit, realNow),
 		Now: realNow, Routes: routes,
 	})
@@ -143,10 +144,15 @@ func (a *App) Close() error { return a.store.Close() }
 
 // Serve runs the HTTP server and the background jobs on ln until ctx is cancelled, then stops
 // accepting requests, lets in-flight ones finish (up to the shutdown timeout) and stops the jobs.
+// The configured timeouts and connection limits bound what any client can hold.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	ln = boundListener(ln, connectionLimit(a.cfg.MaxConnections), a.cfg.MaxConnectionsPerClient, a.conns)
 	srv := &http.Server{
 		Handler:           a.handler,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: a.cfg.ReadHeaderTimeout,
+		ReadTimeout:       a.cfg.ReadTimeout,
+		WriteTimeout:      a.cfg.WriteTimeout,
+		IdleTimeout:       a.cfg.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
@@ -164,7 +170,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	a.log.Info("keyward serving", "addr", ln.Addr().String(), "database", a.store.Dialect(), "virtual_clock", a.cfg.VirtualClock)
+	a.log.Info("keyward serving", "addr", ln.Addr().String(), "database", a.store.Dialect(), "virtual_clock", a.cfg.VirtualClock,
+		"max_connections", connectionLimit(a.cfg.MaxConnections))
 
 	var err error
 	select {

@@ -100,7 +100,7 @@ func TestBootstrapGeneratesCredentialsOnce(t *testing.T) {
 
 func TestBootstrapFromEnvironment(t *testing.T) {
 	dir := t.TempDir()
-	const token, keyID, keySecret = "00from-the-environment-0123", "key-from-env", "secret-from-env-0123"
+	const token, keyID, keySecret = "00from-the-environment-0123-abcdefghijklmnopq", "key-from-env", "secret-from-env-0123-abcdefghijklmnopqrstuvw"
 	env := map[string]string{"KEYWARD_ADMIN_TOKEN": token, "KEYWARD_OPA_KEY_ID": keyID, "KEYWARD_OPA_KEY_SECRET": keySecret,
 		"KEYWARD_DATA_DIR": dir, "KEYWARD_OPA_TEAM": "acme"}
 	a, out := open(t, env)
@@ -120,7 +120,7 @@ func TestBootstrapFromEnvironment(t *testing.T) {
 	a.Close()
 
 	// The credentials are created on the first start only: a new value later changes nothing.
-	env["KEYWARD_ADMIN_TOKEN"] = "00another-token-0123456789"
+	env["KEYWARD_ADMIN_TOKEN"] = "00another-token-0123456789-abcdefghijklmnopqrs"
 	a, _ = open(t, env)
 	defer a.Close()
 	if got := status(a, "GET", "/api/v1/agentPools", "", "Authorization", "SSWS "+env["KEYWARD_ADMIN_TOKEN"]); got != 401 {

@@ -18,7 +18,7 @@ func slowApp(t *testing.T, shutdownTimeout time.Duration) (a *App, started chan 
 	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir, cfg.DatabaseURL, cfg.ShutdownTimeout = t.TempDir(), "memory", shutdownTimeout
-	cfg.AdminToken = "00shutdown-test-token-0123"
+	cfg.AdminToken = "00shutdown-test-token-0123-abcdefghijklmnopqrs"
 	a, err := Open(context.Background(), cfg, quiet, io.Discard)
 	if err != nil {
 		t.Fatal(err)

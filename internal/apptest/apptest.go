@@ -23,7 +23,7 @@ import (
 )
 
 // AdminToken is the admin API token every test server is bootstrapped with.
-const AdminToken = "00test-admin-token-0123456789"
+const AdminToken = "00test-admin-token-0123456789-abcdefghijklmnopq"
 
 // Options choose the server's backend and settings.
 type Options struct {

@@ -42,12 +42,21 @@ type Config struct {
 	TickInterval      time.Duration
 	ShutdownTimeout   time.Duration
 
+	// Bounds on what clients can hold (limits.go).
+	ReadHeaderTimeout       time.Duration
+	ReadTimeout             time.Duration
+	WriteTimeout            time.Duration
+	IdleTimeout             time.Duration
+	MaxConcurrentRequests   int
+	MaxConnections          int // 0: derived from the descriptor limit
+	MaxConnectionsPerClient int
+
 	envErrs []error // environment variables that could not be parsed
 }
 
 // Default returns the configuration used when nothing is set.
 func Default() Config {
-	return Config{
+	c := Config{
 		Addr:              "127.0.0.1:8080",
 		DataDir:           ".",
 		LogLevel:          "info",
@@ -65,6 +74,8 @@ func Default() Config {
 		TickInterval:      time.Second,
 		ShutdownTimeout:   15 * time.Second,
 	}
+	c.defaultLimits()
+	return c
 }
 
 // Flags registers every setting on fs, each defaulting to the environment variable named in its
@@ -76,16 +87,7 @@ func (c *Config) Flags(fs *flag.FlagSet, env func(string) string) {
 		}
 		fs.StringVar(p, name, *p, usage+" ($"+envName+")")
 	}
-	dur := func(p *time.Duration, name, envName, usage string) {
-		if v := env(envName); v != "" {
-			if d, err := time.ParseDuration(v); err == nil {
-				*p = d
-			} else {
-				c.envErrs = append(c.envErrs, fmt.Errorf("%s: %q is not a duration", envName, v))
-			}
-		}
-		fs.DurationVar(p, name, *p, usage+" ($"+envName+")")
-	}
+	dur := func(p *time.Duration, name, envName, usage string) { c.durationVar(fs, env, p, name, envName, usage) }
 	str(&c.Addr, "addr", "KEYWARD_ADDR", "listen address")
 	str(&c.DataDir, "data-dir", "KEYWARD_DATA_DIR", "directory for the default SQLite database")
 	str(&c.DatabaseURL, "database-url", "KEYWARD_DATABASE_URL",
@@ -105,6 +107,19 @@ func (c *Config) Flags(fs *flag.FlagSet, env func(string) string) {
 	dur(&c.UpdateTimeout, "update-timeout", "KEYWARD_UPDATE_TIMEOUT", "an agent update not completed this long after it started fails")
 	dur(&c.TickInterval, "tick-interval", "KEYWARD_TICK_INTERVAL", "how often background jobs look for due work")
 	dur(&c.ShutdownTimeout, "shutdown-timeout", "KEYWARD_SHUTDOWN_TIMEOUT", "how long shutdown waits for in-flight requests")
+	c.limitFlags(fs, env)
+}
+
+// durationVar registers a duration flag defaulting to the environment variable envName when set.
+func (c *Config) durationVar(fs *flag.FlagSet, env func(string) string, p *time.Duration, name, envName, usage string) {
+	if v := env(envName); v != "" {
+		if d, err := time.ParseDuration(v); err == nil {
+			*p = d
+		} else {
+			c.envErrs = append(c.envErrs, fmt.Errorf("%s: %q is not a duration", envName, v))
+		}
+	}
+	fs.DurationVar(p, name, *p, usage+" ($"+envName+")")
 }
 
 // Parse builds a Config from defaults, env and args, and validates it.
@@ -146,9 +161,8 @@ func (c Config) Validate() error {
 	if (c.OPAKeyID == "") != (c.OPAKeySecret == "") {
 		bad("opa-key-id and opa-key-secret: set both or neither")
 	}
-	if c.AdminToken != "" && len(c.AdminToken) < 16 {
-		bad("admin-token: must be at least 16 characters")
-	}
+	errs = append(errs, c.validateCredentials()...)
+	errs = append(errs, c.validateLimits()...)
 	if c.RateLimit < 1 {
 		bad("rate-limit: must be at least 1 request per minute")
 	}

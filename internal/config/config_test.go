@@ -24,7 +24,7 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{name: "defaults"},
 		{name: "good everything", args: []string{"--addr", ":9090", "--log-level", "debug", "--log-format", "json",
-			"--opa-key-id", "k", "--opa-key-secret", "s", "--admin-token", "00a-long-enough-token"},
+			"--opa-key-id", "k", "--opa-key-secret", strongSecret1, "--admin-token", strongSecret2},
 			env: map[string]string{"KEYWARD_TOKEN_TTL": "2h", "KEYWARD_RATE_LIMIT": "10", "KEYWARD_VIRTUAL_CLOCK": "true"}},
 		{name: "addr without port", args: []string{"--addr", "localhost"}, want: []string{"addr:"}},
 		{name: "addr with a port out of range", env: map[string]string{"KEYWARD_ADDR": "127.0.0.1:99999"}, want: []string{"addr:"}},
@@ -77,6 +77,12 @@ func TestParseErrors(t *testing.T) {
 		})
 	}
 }
+
+// Secrets as strong as generated ones (32 random bytes, base64).
+const (
+	strongSecret1 = "q3Vf0Zt8yJ2nWc7LkP4xRb9aHs6Ed1Gu5MoTi3NvXwY"
+	strongSecret2 = "00Hj7Kp2Lm9Nq4Rs6Tv8Wx1Yz3Ab5Cd0Ef2Gh4Ij6Kl8M"
+)
 
 func TestParseRejectsBadFlagsAndArguments(t *testing.T) {
 	for _, args := range [][]string{{"--tick-interval", "soon"}, {"--no-such-flag"}, {"extra"}} {
@@ -176,4 +182,53 @@ func kebab(s string) string {
 		b.WriteRune(unicode.ToLower(c))
 	}
 	return b.String()
+}
+
+func TestChosenSecretsMustBeStrong(t *testing.T) {
+	for _, c := range []struct {
+		token, keySecret string
+		want             []string
+	}{
+		{token: strongSecret2, keySecret: strongSecret1},
+		{token: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", keySecret: "abcdefabcdefabcdefabcdefabcdefabcdefabcdefabc",
+			want: []string{"opa-key-secret: a chosen secret must be as strong"}}, // 6 symbols
+		{token: "00test-admin-token-0123456789", keySecret: strongSecret1, want: []string{"admin-token: a chosen secret"}},
+		{token: strongSecret1[:42], keySecret: "short", want: []string{"admin-token", "opa-key-secret"}},
+	} {
+		env := envOf(map[string]string{"KEYWARD_ADMIN_TOKEN": c.token, "KEYWARD_OPA_KEY_ID": "k", "KEYWARD_OPA_KEY_SECRET": c.keySecret})
+		_, err := Parse("keyward serve", nil, env, io.Discard)
+		if len(c.want) == 0 {
+			if err != nil {
+				t.Errorf("%q: %v", c.token, err)
+			}
+			continue
+		}
+		if err == nil || len(strings.Split(err.Error(), "\n")) != len(c.want) {
+			t.Errorf("%q, %q: %v, want %q", c.token, c.keySecret, err, c.want)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%v does not mention %q", err, w)
+			}
+		}
+	}
+}
+
+func TestLimitsFromEnvAndFlags(t *testing.T) {
+	env := envOf(map[string]string{"KEYWARD_WRITE_TIMEOUT": "5s", "KEYWARD_MAX_CONNECTIONS_PER_CLIENT": "3"})
+	c, err := Parse("keyward serve", []string{"--max-concurrent-requests", "9", "--idle-timeout", "2s"}, env, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.WriteTimeout != 5*time.Second || c.MaxConnectionsPerClient != 3 || c.MaxConcurrentRequests != 9 || c.IdleTimeout != 2*time.Second {
+		t.Errorf("got %+v", c)
+	}
+	_, err = Parse("keyward serve", []string{"--read-timeout", "0s", "--max-concurrent-requests", "0", "--max-connections", "3",
+		"--max-connections-per-client", "-1"}, envOf(map[string]string{"KEYWARD_IDLE_TIMEOUT": "idle"}), io.Discard)
+	for _, w := range []string{"read-timeout", "max-concurrent-requests", "max-connections:", "max-connections-per-client", "KEYWARD_IDLE_TIMEOUT"} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("%v does not mention %q", err, w)
+		}
+	}
 }

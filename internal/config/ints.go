@@ -15,10 +15,8 @@ func (c *Config) intFlags(fs *flag.FlagSet, env func(string) string) {
 		}
 	}
 	// Each parse keeps the default when the value is bad, so only the bad variable is reported.
-	fromEnv("KEYWARD_RATE_LIMIT", func(v string) error { return set(&c.RateLimit, v, strconv.Atoi) })
-	fs.IntVar(&c.RateLimit, "rate-limit", c.RateLimit, "requests per minute per org for the /api/v1/agentPools bucket ($KEYWARD_RATE_LIMIT)")
-	fromEnv("KEYWARD_OPA_RATE_LIMIT", func(v string) error { return set(&c.OPARateLimit, v, strconv.Atoi) })
-	fs.IntVar(&c.OPARateLimit, "opa-rate-limit", c.OPARateLimit, "requests per minute per team on the OPA API, /v1/teams ($KEYWARD_OPA_RATE_LIMIT)")
+	c.intVar(fs, env, &c.RateLimit, "rate-limit", "KEYWARD_RATE_LIMIT", "requests per minute per org for the /api/v1/agentPools bucket")
+	c.intVar(fs, env, &c.OPARateLimit, "opa-rate-limit", "KEYWARD_OPA_RATE_LIMIT", "requests per minute per team on the OPA API, /v1/teams")
 	fromEnv("KEYWARD_MAX_BODY_BYTES", func(v string) error {
 		return set(&c.MaxBodyBytes, v, func(v string) (int64, error) { return strconv.ParseInt(v, 10, 64) })
 	})

@@ -14,12 +14,17 @@ import (
 	"github.com/keyward/keyward/internal/httpapi/wire"
 )
 
-// statusWriter remembers the status a handler wrote.
+// statusWriter remembers the status a handler wrote, and knows its request so that an answer
+// that cannot be encoded is refused in the request's dialect (see wire.JSON).
 type statusWriter struct {
 	http.ResponseWriter
+	req    *http.Request
 	status int
 	bytes  int
 }
+
+// Request is the request being answered.
+func (s *statusWriter) Request() *http.Request { return s.req }
 
 func (s *statusWriter) WriteHeader(code int) {
 	if s.status == 0 {
@@ -69,7 +74,7 @@ func withInfo(next http.Handler) http.Handler {
 func accessLog(log *slog.Logger, m *metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &statusWriter{ResponseWriter: w, req: r}
 		next.ServeHTTP(sw, r)
 		info := wire.InfoFrom(r.Context())
 		d := time.Since(start)
@@ -126,6 +131,46 @@ func limitBody(n int64, next http.Handler) http.Handler {
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, n)
 		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// inFlightWait is how long a request waits for a free slot before it is refused: long enough to
+// smooth a burst, short enough that a saturated server says so.
+const inFlightWait = time.Second
+
+// limitInFlight lets at most n requests (n > 0) run at once; a request that finds every slot
+// taken waits up to inFlightWait for one, then gets 503 with Retry-After in its dialect. The
+// probes are not counted: they are cheap, and must answer while the API is saturated.
+func limitInFlight(n int, next http.Handler) http.Handler {
+	if n <= 0 {
+		return next
+	}
+	slots := make(chan struct{}, n)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/healthz", "/readyz", "/metrics":
+			next.ServeHTTP(w, r)
+			return
+		}
+		select {
+		case slots <- struct{}{}:
+		default:
+			t := time.NewTimer(inFlightWait)
+			defer t.Stop()
+			select {
+			case slots <- struct{}{}:
+			case <-t.C:
+				wire.WriteError(w, r, &wire.Error{Status: http.StatusServiceUnavailable, Code: wire.CodeInternal,
+					Summary: "Service unavailable: too many requests in progress; retry shortly",
+					Header:  http.Header{"Retry-After": {"1"}}})
+				return
+			case <-r.Context().Done():
+				wire.WriteError(w, r, r.Context().Err())
+				return
+			}
+		}
+		defer func() { <-slots }()
 		next.ServeHTTP(w, r)
 	})
 }

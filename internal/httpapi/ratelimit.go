@@ -63,7 +63,7 @@ func (l *RateLimiter) Take(w http.ResponseWriter, key string) error {
 	h := w.Header()
 	h.Set("X-Rate-Limit-Limit", strconv.Itoa(l.limit))
 	h.Set("X-Rate-Limit-Remaining", strconv.Itoa(q.remaining))
-	h.Set("X-Rate-Limit-Reset", strconv.FormatInt(q.reset.Unix(), 10))
+	h.Set("X-Rate-Limit-Reset", strconv.FormatInt(ceilUnix(q.reset), 10))
 	if q.allowed {
 		return nil
 	}
@@ -79,13 +79,19 @@ func (l *RateLimiter) TakeOPA(key string) error {
 	if q.allowed {
 		return nil
 	}
-	retryAt := q.reset.Unix()
-	if q.reset.After(time.Unix(retryAt, 0)) {
-		retryAt++
-	}
+	retryAt := ceilUnix(q.reset)
 	return &wire.Error{Status: http.StatusTooManyRequests, Code: wire.CodeRateLimit,
 		Summary: "API call exceeded rate limit due to too many requests.", Message: "Too Many Requests",
 		Header: http.Header{"X-Ratelimit-Retry-At": {strconv.FormatInt(retryAt, 10)}}}
+}
+
+// ceilUnix is t in whole Unix seconds, rounded up: a client that waits until the advertised second
+// must find its window over.
+func ceilUnix(t time.Time) int64 {
+	if t.Nanosecond() > 0 {
+		return t.Unix() + 1
+	}
+	return t.Unix()
 }
 
 // sweep drops finished windows so that the map stays bounded; the caller holds mu.

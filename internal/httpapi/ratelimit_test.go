@@ -224,3 +224,29 @@ func TestRateLimitHeadersOnUnmatchedAndOAuth(t *testing.T) {
 		t.Fatal("operator endpoints are not rate limited")
 	}
 }
+
+// A client told to wait until X-Rate-Limit-Reset must be let through at that second, even when
+// its window started part-way through a second.
+func TestRateLimitResetIsRoundedUp(t *testing.T) {
+	t0 := time.Unix(1_800_000_000, 700_000_000)
+	clk := &fakeClock{t: t0}
+	l := NewRateLimiter(1, clk.Now)
+	if err := l.Take(httptest.NewRecorder(), "k"); err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	if err := l.Take(w, "k"); err == nil {
+		t.Fatal("second request in the window allowed")
+	}
+	reset, err := strconv.ParseInt(w.Header().Get("X-Rate-Limit-Reset"), 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.t = time.Unix(reset, 0)
+	if err := l.Take(httptest.NewRecorder(), "k"); err != nil {
+		t.Errorf("refused at the advertised reset %d: %v", reset, err)
+	}
+	if want := t0.Add(time.Minute).Unix() + 1; reset != want {
+		t.Errorf("reset %d, want %d", reset, want)
+	}
+}

@@ -27,6 +27,8 @@ type Config struct {
 	Registry   *prometheus.Registry
 	MaxBody    int64
 	Routes     [][]wire.Route // each handler package's table
+
+	MaxInFlight int // requests served at once (0: unbounded)
 }
 
 // New returns keyward's whole HTTP handler.
@@ -50,6 +52,7 @@ func New(c Config) http.Handler {
 	m := newMetrics(c.Registry, c.Store.Stats)
 	var h http.Handler = rt.unmatched(mux)
 	h = limitBody(c.MaxBody, h)
+	h = limitInFlight(c.MaxInFlight, h)
 	h = recoverPanics(h)
 	h = accessLog(c.Log, m, h)
 	return withInfo(h)

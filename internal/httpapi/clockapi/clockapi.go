@@ -76,13 +76,22 @@ func (h *Handlers) moveClock(w http.ResponseWriter, r *http.Request) error {
 		if t.Before(h.Clock.Now()) {
 			return fault.Invalidf("Clock", "set: the clock cannot move backwards from "+h.Clock.Now().UTC().Format(time.RFC3339Nano))
 		}
+		if clock.CheckRange(t) != nil {
+			return outOfRange("set")
+		}
 		err = h.Mover.Advance(r.Context(), t)
 	default:
 		d, perr := time.ParseDuration(in.Advance)
 		if perr != nil || d <= 0 {
 			return fault.Invalidf("Clock", "advance: must be a positive duration such as 90m or 1h30m")
 		}
+		if clock.CheckRange(h.Clock.Now().Add(d)) != nil {
+			return outOfRange("advance")
+		}
 		_, err = h.Mover.AdvanceBy(r.Context(), d)
+		if errors.Is(err, clock.ErrOutOfRange) { // a concurrent move took the clock nearer the end
+			return outOfRange("advance")
+		}
 	}
 	if errors.Is(err, clock.ErrBackwards) {
 		// Another request moved the clock past the target meanwhile.
@@ -93,4 +102,10 @@ func (h *Handlers) moveClock(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.write(w)
 	return nil
+}
+
+// outOfRange refuses a move that would take the clock where times can no longer be encoded.
+func outOfRange(field string) error {
+	return fault.Invalidf("Clock", field+": the clock must stay between "+clock.Earliest.Format(time.RFC3339)+
+		" and "+clock.Latest.Format(time.RFC3339))
 }

@@ -21,8 +21,8 @@ type Handlers struct {
 // Routes is the OAuth route table.
 func (h *Handlers) Routes() []wire.Route {
 	return []wire.Route{
-		{Method: "POST", Pattern: "/oauth2/v1/token", Name: "token", Access: wire.Public, Bucket: wire.BucketOAuth, Handler: h.token},
-		{Method: "GET", Pattern: "/oauth2/v1/keys", Name: "oauthKeys", Access: wire.Public, Bucket: wire.BucketOAuth, Handler: h.keys},
+		{Method: "POST", Pattern: "/oauth2/v1/token", Name: "token", Access: wire.Public, Bucket: wire.BucketOAuth, Handler: inOAuthTerms(h.token)},
+		{Method: "GET", Pattern: "/oauth2/v1/keys", Name: "oauthKeys", Access: wire.Public, Bucket: wire.BucketOAuth, Handler: inOAuthTerms(h.keys)},
 	}
 }
 
@@ -40,15 +40,35 @@ func (h *Handlers) token(w http.ResponseWriter, r *http.Request) error {
 	}
 	resp, err := h.Issuer.Token(r.Context(), oauth.ParseTokenRequest(r.PostForm))
 	if err != nil {
-		var oe *oauth.Error
-		if errors.As(err, &oe) {
-			return oauthError(w, oe)
-		}
 		return err
 	}
 	wire.JSON(w, http.StatusOK, resp)
 	return nil
 }
+
+// inOAuthTerms answers every error of an OAuth endpoint in OAuth's body: the client's mistakes as
+// the oauth package names them, anything else as server_error, its cause kept for the log only.
+func inOAuthTerms(h wire.Handler) wire.Handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		err := h(w, r)
+		if err == nil {
+			return nil
+		}
+		var oe *oauth.Error
+		if errors.As(err, &oe) {
+			return oauthError(w, oe)
+		}
+		e := wire.As(err)
+		if info := wire.InfoFrom(r.Context()); info != nil {
+			info.Err = err
+		}
+		return oauthError(w, &oauth.Error{Status: e.Status, Code: codeServerError,
+			Description: "The server could not answer the request; try again later."})
+	}
+}
+
+// codeServerError is OAuth's code for a failure of the authorization server (RFC 6749 4.1.2.1).
+const codeServerError = "server_error"
 
 func oauthError(w http.ResponseWriter, e *oauth.Error) error {
 	w.Header().Set("Content-Type", "application/json")

@@ -28,9 +28,9 @@ func issue(t *testing.T, s *apptest.Server, team, body string) (int, map[string]
 
 func TestIssueServiceToken(t *testing.T) {
 	s := apptest.Start(t, apptest.Options{Configure: func(c *config.Config) {
-		c.OPATeam, c.OPAKeyID, c.OPAKeySecret = "acme", "key-1", "secret-1"
+		c.OPATeam, c.OPAKeyID, c.OPAKeySecret = "acme", "key-1", "secret-1-0123456789-abcdefghijklmnopqrstuvw"
 	}})
-	status, body := issue(t, s, "acme", `{"key_id":"key-1","key_secret":"secret-1"}`)
+	status, body := issue(t, s, "acme", `{"key_id":"key-1","key_secret":"secret-1-0123456789-abcdefghijklmnopqrstuvw"}`)
 	if status != http.StatusOK || body["team_name"] != "acme" || body["bearer_token"] == "" {
 		t.Fatalf("got %d %v", status, body)
 	}
@@ -45,8 +45,8 @@ func TestIssueServiceToken(t *testing.T) {
 		typ              string
 	}{
 		{"wrong secret", "acme", `{"key_id":"key-1","key_secret":"nope"}`, 401, "authorization_error"},
-		{"unknown key", "acme", `{"key_id":"key-2","key_secret":"secret-1"}`, 401, "authorization_error"},
-		{"another team", "other", `{"key_id":"key-1","key_secret":"secret-1"}`, 401, "authorization_error"},
+		{"unknown key", "acme", `{"key_id":"key-2","key_secret":"secret-1-0123456789-abcdefghijklmnopqrstuvw"}`, 401, "authorization_error"},
+		{"another team", "other", `{"key_id":"key-1","key_secret":"secret-1-0123456789-abcdefghijklmnopqrstuvw"}`, 401, "authorization_error"},
 		{"missing fields", "acme", `{}`, 400, "bad_request"},
 		{"malformed", "acme", `{"key_id":`, 400, "bad_request"},
 	}
@@ -64,13 +64,13 @@ func TestIssueServiceToken(t *testing.T) {
 // X-RateLimit-Retry-At in the future, and none of Okta's X-Rate-Limit-* headers.
 func TestServiceTokenRateLimit(t *testing.T) {
 	s := apptest.Start(t, apptest.Options{Configure: func(c *config.Config) {
-		c.OPATeam, c.OPAKeyID, c.OPAKeySecret, c.OPARateLimit = "acme", "key-1", "secret-1", 2
+		c.OPATeam, c.OPAKeyID, c.OPAKeySecret, c.OPARateLimit = "acme", "key-1", "secret-1-0123456789-abcdefghijklmnopqrstuvw", 2
 	}})
 	var resp *http.Response
 	for i := 0; i < 3; i++ {
 		var err error
 		resp, err = s.HTTP.Post(s.URL+"/v1/teams/acme/service_token", "application/json",
-			bytes.NewBufferString(`{"key_id":"key-1","key_secret":"secret-1"}`))
+			bytes.NewBufferString(`{"key_id":"key-1","key_secret":"secret-1-0123456789-abcdefghijklmnopqrstuvw"}`))
 		if err != nil {
 			t.Fatal(err)
 		}
