@@ -21,7 +21,7 @@ func BenchmarkOPAProjects(b *testing.B) {
 			s, _, svc, teamID := opaServer(b, db.postgres)
 			// Not the validating client of the tests: checking 100 projects against the spec
 			// would cost more than serving them.
-			c := client.NewOPA(s.URL, "acme", "key-1", "secret-1")
+			c := client.NewOPA(s.URL, "acme", "key-1", opaKeySecret)
 			rg, err := c.CreateResourceGroup(ctx, client.ResourceGroup{Name: "bench"})
 			if err != nil {
 				b.Fatal(err)

@@ -13,14 +13,17 @@ import (
 	"github.com/keyward/keyward/internal/store"
 )
 
-// opaServer runs a server whose OPA team "acme" has the admin key key-1 / secret-1, and returns
+// opaKeySecret is the secret of the OPA team's first key (as strong as config requires).
+const opaKeySecret = "secret-1-0123456789-abcdefghijklmnopqrstuvw"
+
+// opaServer runs a server whose OPA team "acme" has the admin key key-1 / opaKeySecret, and returns
 // an OPA client of that key (a resource admin, through the team's admin group) with the domain
 // service on the same store, for setting up what the test does not exercise.
 func opaServer(t testing.TB, postgres bool) (*apptest.Server, *client.OPA, *pam.Service, string) {
 	t.Helper()
 	s := apptest.Start(t, apptest.Options{Postgres: postgres, Configure: func(c *config.Config) {
 		c.TickInterval = time.Hour
-		c.OPATeam, c.OPAKeyID, c.OPAKeySecret = "acme", "key-1", "secret-1"
+		c.OPATeam, c.OPAKeyID, c.OPAKeySecret = "acme", "key-1", opaKeySecret
 		c.OPARateLimit = 100000
 	}})
 	svc := &pam.Service{Store: s.App.Store(), Clock: clock.Real{}}
@@ -28,7 +31,7 @@ func opaServer(t testing.TB, postgres bool) (*apptest.Server, *client.OPA, *pam.
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, client.NewOPA(s.URL, "acme", "key-1", "secret-1", client.WithHTTPClient(s.HTTP)), svc, team.ID
+	return s, client.NewOPA(s.URL, "acme", "key-1", opaKeySecret, client.WithHTTPClient(s.HTTP)), svc, team.ID
 }
 
 // storedProjects counts the projects of a resource group in the store.

@@ -115,7 +115,9 @@ func TestRoleMatrix(t *testing.T) {
 		postgres bool
 	}{{"SQLite", false}, {"PostgreSQL", true}} {
 		t.Run(db.name, func(t *testing.T) {
-			s := apptest.Start(t, apptest.Options{Postgres: db.postgres, Configure: func(c *config.Config) { c.OPATeam = "acme" }})
+			s := apptest.Start(t, apptest.Options{Postgres: db.postgres, Configure: func(c *config.Config) {
+				c.OPATeam, c.OPARateLimit = "acme", 1<<20 // every route × every caller in a few seconds
+			}})
 			roleMatrix(t, s, newWorld(t, s.App.Store(), "acme"))
 		})
 	}
