@@ -13,7 +13,9 @@
 //     the last page, and [Client.ListUpdates];
 //   - the Okta Privileged Access API of one team under /v1/teams/{team}: an
 //     [OPA] client built with [NewOPA] trades a service user's API key for a
-//     bearer token, caches it and replaces it before expiry or on a 401.
+//     bearer token, caches it and replaces it before expiry or on a 401; one
+//     built with [NewOPAWithToken] sends a human user's token, which
+//     [Client.MintUserToken] mints (teams and their users: client/opa_admin.go).
 //
 // Every call takes a context. A non-2xx answer is returned as an *[APIError]
 // parsed from Okta's (or OPA's) error body; network and decoding failures are returned

@@ -30,22 +30,22 @@ type JobInput struct {
 
 // JobView is a job with what its API representation needs.
 type JobView struct {
-	Job      store.Job
+	Job      store.PoolUpdate
 	Agents   map[string]store.Agent
 	Now      time.Time
 	LatestGA string
 }
 
 // getJob reads a job of a pool of the org, with NotFound faults in Okta's wording.
-func (s *Service) getJob(ctx context.Context, q store.Queries, orgID, poolID, jobID string) (store.Pool, store.Job, error) {
+func (s *Service) getJob(ctx context.Context, q store.Queries, orgID, poolID, jobID string) (store.Pool, store.PoolUpdate, error) {
 	p, err := s.Pool(ctx, q, orgID, poolID)
 	if err != nil {
-		return p, store.Job{}, err
+		return p, store.PoolUpdate{}, err
 	}
 	if !storable(jobID) {
-		return p, store.Job{}, fault.Missing(jobID, "AgentPoolUpdate")
+		return p, store.PoolUpdate{}, fault.Missing(jobID, "AgentPoolUpdate")
 	}
-	j, err := q.GetJob(ctx, p.ID, jobID)
+	j, err := q.GetPoolUpdate(ctx, p.ID, jobID)
 	if errors.Is(err, store.ErrNotFound) {
 		return p, j, fault.Missing(jobID, "AgentPoolUpdate")
 	}
@@ -53,7 +53,7 @@ func (s *Service) getJob(ctx context.Context, q store.Queries, orgID, poolID, jo
 }
 
 // View loads what the API shows with a job.
-func (s *Service) View(ctx context.Context, q store.Queries, j store.Job) (JobView, error) {
+func (s *Service) View(ctx context.Context, q store.Queries, j store.PoolUpdate) (JobView, error) {
 	agents, err := q.ListAgents(ctx, []string{j.PoolID})
 	if err != nil {
 		return JobView{}, err
@@ -90,7 +90,7 @@ func (s *Service) ListJobs(ctx context.Context, orgID, poolID string, scheduled 
 	if err != nil {
 		return nil, err
 	}
-	jobs, err := s.Store.ListJobs(ctx, p.ID)
+	jobs, err := s.Store.ListPoolUpdates(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -121,14 +121,14 @@ func (s *Service) CreateJob(ctx context.Context, orgID, poolID string, in JobInp
 			return err
 		}
 		now := s.Clock.Now()
-		j := store.Job{ID: ids.New(ids.UpdateJob), OrgID: orgID, PoolID: p.ID, CreatedAt: now}
+		j := store.PoolUpdate{ID: ids.New(ids.UpdateJob), OrgID: orgID, PoolID: p.ID, CreatedAt: now}
 		if err := s.apply(ctx, q, p, &j, in, now); err != nil {
 			return err
 		}
-		if err := q.CreateJob(ctx, j); err != nil {
+		if err := q.CreatePoolUpdate(ctx, j); err != nil {
 			return err
 		}
-		if err := MirrorAgents(ctx, q, store.Job{}, j); err != nil {
+		if err := MirrorAgents(ctx, q, store.PoolUpdate{}, j); err != nil {
 			return err
 		}
 		view, err = s.View(ctx, q, j)
@@ -176,7 +176,7 @@ func (s *Service) DeleteJob(ctx context.Context, orgID, poolID, jobID string) er
 		if j.Status == StatusInProgress {
 			return illegal("delete", j.Status)
 		}
-		if err := q.DeleteJob(ctx, j.PoolID, j.ID); err != nil {
+		if err := q.DeletePoolUpdate(ctx, j.PoolID, j.ID); err != nil {
 			return err
 		}
 		cleared := Clone(j)
@@ -190,11 +190,11 @@ func (s *Service) DeleteJob(ctx context.Context, orgID, poolID, jobID string) er
 
 // clearedAgents is what a deleted job's agents show next: the progress of the remaining job that
 // touched each last, or nothing when no other job did.
-func clearedAgents(ctx context.Context, q store.UpdateJobs, in []store.JobAgent) ([]store.JobAgent, error) {
-	out := make([]store.JobAgent, len(in))
+func clearedAgents(ctx context.Context, q store.PoolUpdates, in []store.PoolUpdateAgent) ([]store.PoolUpdateAgent, error) {
+	out := make([]store.PoolUpdateAgent, len(in))
 	for i, a := range in {
 		a.Status, a.Message = "", ""
-		rows, err := q.ListJobAgentsByAgent(ctx, a.AgentID)
+		rows, err := q.ListPoolUpdateAgentsByAgent(ctx, a.AgentID)
 		if err != nil {
 			return nil, err
 		}
@@ -210,7 +210,7 @@ func clearedAgents(ctx context.Context, q store.UpdateJobs, in []store.JobAgent)
 }
 
 // apply validates in against the pool and writes it into j, queueing every agent again.
-func (s *Service) apply(ctx context.Context, q store.Queries, p store.Pool, j *store.Job, in JobInput, now time.Time) error {
+func (s *Service) apply(ctx context.Context, q store.Queries, p store.Pool, j *store.PoolUpdate, in JobInput, now time.Time) error {
 	causes := checkInput(in, &p, now)
 	agents, agentCauses, err := s.checkAgents(ctx, q, p, j.ID, in)
 	if err != nil {
@@ -237,9 +237,9 @@ func (s *Service) apply(ctx context.Context, q store.Queries, p store.Pool, j *s
 		j.Schedule = &store.Schedule{Cron: sc.Cron, Timezone: sc.Timezone, Duration: sc.Duration, Delay: sc.Delay, LastUpdated: last}
 		j.Status = StatusScheduled
 	}
-	j.Agents = make([]store.JobAgent, len(agents))
+	j.Agents = make([]store.PoolUpdateAgent, len(agents))
 	for i, a := range agents {
-		j.Agents[i] = store.JobAgent{JobID: j.ID, AgentID: a.ID, Position: i, Status: StatusScheduled, Message: MsgQueued, ChangedAt: now}
+		j.Agents[i] = store.PoolUpdateAgent{JobID: j.ID, AgentID: a.ID, Position: i, Status: StatusScheduled, Message: MsgQueued, ChangedAt: now}
 	}
 	return nil
 }

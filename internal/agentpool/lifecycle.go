@@ -77,7 +77,7 @@ func (s *Service) Act(ctx context.Context, orgID, poolID, jobID, action string) 
 
 // restart puts a paused or failed job back to work: an on-demand job, or a scheduled one inside
 // an open window, runs at once; a scheduled job outside its windows waits for the next one.
-func (s *Service) restart(j *store.Job) error {
+func (s *Service) restart(j *store.PoolUpdate) error {
 	if j.Schedule == nil {
 		j.Status = StatusInProgress
 		return nil
@@ -95,7 +95,7 @@ func (s *Service) restart(j *store.Job) error {
 }
 
 // ScheduleOf is a job's schedule in the schedule package's terms.
-func ScheduleOf(j *store.Job) schedule.Schedule {
+func ScheduleOf(j *store.PoolUpdate) schedule.Schedule {
 	if j.Schedule == nil {
 		return schedule.Schedule{}
 	}

@@ -11,7 +11,7 @@ import (
 var zeroTime time.Time
 
 // SetAgent changes the status of the job's i-th agent, stamping when it changed.
-func SetAgent(j *store.Job, i int, status, message string, now time.Time) {
+func SetAgent(j *store.PoolUpdate, i int, status, message string, now time.Time) {
 	a := &j.Agents[i]
 	if a.Status != status {
 		a.ChangedAt = now
@@ -20,8 +20,8 @@ func SetAgent(j *store.Job, i int, status, message string, now time.Time) {
 }
 
 // Clone copies a job deeply enough to keep it as it was while the copy changes.
-func Clone(j store.Job) store.Job {
-	j.Agents = append([]store.JobAgent(nil), j.Agents...)
+func Clone(j store.PoolUpdate) store.PoolUpdate {
+	j.Agents = append([]store.PoolUpdateAgent(nil), j.Agents...)
 	if j.Schedule != nil {
 		sc := *j.Schedule
 		j.Schedule = &sc
@@ -32,8 +32,8 @@ func Clone(j store.Job) store.Job {
 // SaveJob stores j, read as before (failing with store.ErrStale if it changed since), and
 // mirrors the progress of each agent whose row changed onto the agent record, where
 // listAgentPools shows it.
-func SaveJob(ctx context.Context, q store.Queries, before, j store.Job) error {
-	if err := q.SaveJob(ctx, j); err != nil {
+func SaveJob(ctx context.Context, q store.Queries, before, j store.PoolUpdate) error {
+	if err := q.SavePoolUpdate(ctx, j); err != nil {
 		return err
 	}
 	return MirrorAgents(ctx, q, before, j)
@@ -43,7 +43,7 @@ func SaveJob(ctx context.Context, q store.Queries, before, j store.Job) error {
 // and j onto the agent's record. Only those agents are read and written: a save then neither
 // overwrites what another job recorded on the other agents since, nor writes agents it has no
 // news for, which would make every save collide with those agents' heartbeats.
-func MirrorAgents(ctx context.Context, q store.Agents, before, j store.Job) error {
+func MirrorAgents(ctx context.Context, q store.Agents, before, j store.PoolUpdate) error {
 	for i, ja := range j.Agents {
 		if i < len(before.Agents) && before.Agents[i].AgentID == ja.AgentID &&
 			before.Agents[i].Status == ja.Status && before.Agents[i].Message == ja.Message {
@@ -68,7 +68,7 @@ func MirrorAgents(ctx context.Context, q store.Agents, before, j store.Job) erro
 }
 
 // saveAndView saves a changed job and returns its new representation.
-func (s *Service) saveAndView(ctx context.Context, q store.Queries, before, j store.Job) (JobView, error) {
+func (s *Service) saveAndView(ctx context.Context, q store.Queries, before, j store.PoolUpdate) (JobView, error) {
 	if err := SaveJob(ctx, q, before, j); err != nil {
 		return JobView{}, err
 	}

@@ -20,7 +20,7 @@ func (s *Service) PublishRelease(ctx context.Context, r store.Release) (store.Re
 	if !slices.Contains(Channels, r.Channel) {
 		causes = append(causes, "channel: must be one of "+strings.Join(Channels, ", "))
 	}
-	if !validVersion(r.Version) {
+	if !ValidVersion(r.Version) {
 		causes = append(causes, "version: must be a dotted version such as 3.22.0")
 	}
 	if len(causes) > 0 {

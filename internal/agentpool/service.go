@@ -8,6 +8,7 @@ import (
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/ids"
+	"github.com/keyward/keyward/internal/limits"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -54,7 +55,7 @@ func (s *Service) CreateAgent(ctx context.Context, orgID, poolID, name, version 
 		return store.Agent{}, err
 	}
 	name, causes := checkName(name)
-	if !validVersion(version) {
+	if !ValidVersion(version) {
 		causes = append(causes, "version: must be a dotted version such as 3.20.0")
 	}
 	if len(causes) > 0 {
@@ -81,13 +82,15 @@ func (s *Service) CreateRegistrationToken(ctx context.Context, orgID, poolID str
 	return t, secret, s.Store.CreateRegistrationToken(ctx, t)
 }
 
-func validVersion(v string) bool {
+// ValidVersion accepts the dotted versions agents report and releases carry ("3.20.0"; two or
+// three numbers of at most 9 digits, so that they compare as integers and stay short).
+func ValidVersion(v string) bool {
 	parts := strings.Split(v, ".")
 	if len(parts) < 2 || len(parts) > 3 {
 		return false
 	}
 	for _, p := range parts {
-		if p == "" || strings.Trim(p, "0123456789") != "" {
+		if p == "" || len(p) > 9 || strings.Trim(p, "0123456789") != "" {
 			return false
 		}
 	}
@@ -101,8 +104,5 @@ func checkName(name string) (string, []string) {
 	if name == "" {
 		causes = append(causes, "name: must not be empty")
 	}
-	if !storable(name) {
-		causes = append(causes, "name: must not contain NUL characters")
-	}
-	return name, causes
+	return name, append(causes, limits.Causes(limits.Check("name", name, limits.Name))...)
 }

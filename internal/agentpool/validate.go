@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/keyward/keyward/internal/fault"
+	"github.com/keyward/keyward/internal/limits"
 	"github.com/keyward/keyward/internal/schedule"
 	"github.com/keyward/keyward/internal/store"
 )
@@ -31,11 +32,9 @@ func checkInput(in JobInput, p *store.Pool, now time.Time) []fault.Cause {
 	if strings.TrimSpace(in.Name) == "" {
 		causes = append(causes, fault.Required("name", "name: is required"))
 	}
-	if !storable(in.Name) {
-		bad("name: must not contain NUL characters")
-	}
-	if !storable(in.Reason) {
-		bad("reason: must not contain NUL characters")
+	for _, c := range limits.Causes(limits.Check("name", strings.TrimSpace(in.Name), limits.Name),
+		limits.Check("reason", in.Reason, limits.Reason)) {
+		bad(c)
 	}
 	// Clients (Okta's SDKs among them) read sortOrder as a 32-bit integer.
 	if in.SortOrder < math.MinInt32 || in.SortOrder > math.MaxInt32 {
@@ -89,7 +88,7 @@ func (s *Service) checkAgents(ctx context.Context, q store.Queries, p store.Pool
 		if _, err := q.LockPool(ctx, p.OrgID, p.ID); err != nil {
 			return nil, nil, err
 		}
-		jobs, err := q.ListJobs(ctx, p.ID)
+		jobs, err := q.ListPoolUpdates(ctx, p.ID)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -24,6 +24,7 @@ import (
 	"github.com/keyward/keyward/internal/httpapi/okta"
 	"github.com/keyward/keyward/internal/httpapi/opa"
 	"github.com/keyward/keyward/internal/httpapi/paging"
+	"github.com/keyward/keyward/internal/httpapi/serverproto"
 	"github.com/keyward/keyward/internal/httpapi/wire"
 	"github.com/keyward/keyward/internal/oauth"
 	"github.com/keyward/keyward/internal/pam"
@@ -40,6 +41,7 @@ type App struct {
 	clock   clock.Clock
 	handler http.Handler
 	conns   connMetrics
+	routes  []wire.Route
 	jobs    []func(ctx context.Context) // background loops, each returning when ctx ends
 }
 
@@ -93,7 +95,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 	if err != nil {
 		return nil, fmt.Errorf("signing key: %w", err)
 	}
-	pamSvc := &pam.Service{Store: s, Clock: clk}
+	pamSvc := &pam.Service{Store: s, Clock: clk, EnrollmentKey: derivedKey(rawKey, "opa-enrollment"), ServerStaleAfter: cfg.ServerStaleAfter}
 	issuer := &oauth.Issuer{Signer: sig, Issuer: "keyward", TTL: cfg.TokenTTL, Now: realNow,
 		Lookup: lookupClient(s), Replay: storeReplay{store: s, now: realNow}}
 	authn := &auth.Service{Store: s, Access: accessVerifier{issuer: issuer}, RoleSource: groupRoles{pamSvc}}
@@ -106,9 +108,10 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 	routes := [][]wire.Route{
 		(&oauthapi.Handlers{Issuer: issuer}).Routes(),
 		(&okta.Handlers{Pools: d.pools}).Routes(),
-		(&admin.Handlers{Pools: d.pools, Auth: authn, Clock: realNow}).Routes(),
+		(&admin.Handlers{Pools: d.pools, Auth: authn, PAM: pamSvc, Clock: realNow}).Routes(),
 		(&opa.Handlers{Auth: authn, PAM: pamSvc, Paging: paging.OPA{Key: derivedKey(rawKey, "opa-paging")},
 			TokenTTL: cfg.TokenTTL, Now: realNow}).Routes(),
+		(&serverproto.Handlers{PAM: pamSvc}).Routes(),
 	}
 	rolloutRoutes, jobs, err := rolloutParts(d)
 	if err != nil {
@@ -116,6 +119,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 	}
 	routes = append(routes, rolloutRoutes...)
 	a.jobs = append(a.jobs, jobs...)
+	for _, table := range routes {
+		a.routes = append(a.routes, table...)
+	}
 	a.handler = httpapi.New(httpapi.Config{
 		Log: log, Store: s, Auth: authn, Registry: reg, MaxBody: cfg.MaxBodyBytes, MaxInFlight: cfg.MaxConcurrentRequests,
 		Limiter: httpapi.NewRateLimiter(cfg.RateLimit, realNow), OPALimiter: httpapi.NewRateLimiter(cfg.OPARateLimit, realNow),
@@ -135,6 +141,10 @@ type deps struct {
 
 // Handler is the whole HTTP API.
 func (a *App) Handler() http.Handler { return a.handler }
+
+// Routes lists the rows of every API route table the handler mounts (the operator endpoints
+// /healthz, /readyz and /metrics aside), so tests can cover each route without naming it.
+func (a *App) Routes() []wire.Route { return a.routes }
 
 // Store is the app's open store.
 func (a *App) Store() store.Store { return a.store }

@@ -12,5 +12,8 @@ import (
 type groupRoles struct{ pam *pam.Service }
 
 func (g groupRoles) Roles(ctx context.Context, c auth.OPACredential) ([]string, error) {
+	if c.Token.Hash == "" { // a human user's token
+		return g.pam.Roles(ctx, c.TeamID, c.UserID)
+	}
 	return g.pam.ServiceTokenRoles(ctx, c.Token)
 }

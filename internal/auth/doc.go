@@ -4,8 +4,9 @@
 //   - OAuth 2.0 access tokens issued by keyward's own /oauth2/v1/token to service apps;
 //   - agent credentials and agent registration tokens (the agent protocol);
 //   - OPA bearer tokens ("Authorization: Bearer <token>", minted by POST
-//     /v1/teams/{team}/service_token from a service user's API key): Service.OPA resolves one to
-//     its team and principal and refuses it on another team's path.
+//     /v1/teams/{team}/service_token from a service user's API key, or by the admin API for a
+//     human user): Service.OPA resolves one to its team and user (package pam's Caller for a
+//     user's token) and refuses it on another team's path.
 //
 // OPA roles are resolved at each request through a RoleSource; TokenRoles, the default, reads
 // the roles stored with the token. Holding one of a route's roles is checked by the router

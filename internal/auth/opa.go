@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -42,18 +43,19 @@ func (s *Service) IssueServiceToken(ctx context.Context, teamName, keyID, keySec
 // OPACredential is an authenticated OPA bearer token: whose it is and of which team.
 type OPACredential struct {
 	TeamID    string
-	Principal string // the service user (later: the human user) the token speaks for
-	Token     store.ServiceToken
+	Principal string             // the service user the token speaks for, or the human user's id
+	UserID    string             // the user behind the token; "" for a key from before keys had users
+	Token     store.ServiceToken // the service token; zero for a human user's token
 }
 
 // RoleSource says which OPA roles a credential's principal holds now. Roles are resolved at each
-// request, so that a change (a key's roles today, group membership later) applies to the next one.
+// request, so that a change (a key's roles, group membership) applies to the next one.
 type RoleSource interface {
 	Roles(ctx context.Context, c OPACredential) ([]string, error)
 }
 
 // TokenRoles is the RoleSource of service tokens: the roles stored with the token, copied from
-// its key when it was minted.
+// its key when it was minted. A human user's token carries none.
 type TokenRoles struct{}
 
 // Roles returns the token's stored roles.
@@ -62,28 +64,21 @@ func (TokenRoles) Roles(_ context.Context, c OPACredential) ([]string, error) {
 }
 
 // OPA authenticates "Authorization: Bearer <token>" on /v1/teams/{teamName}: a service token of
-// that team, unexpired at now, whose key still exists. A token of another team is invalid here.
+// that team, unexpired at now, whose key still exists, or a human user's token (package pam's
+// MintUserToken) of an active user of that team. A token of another team is invalid here.
 func (s *Service) OPA(ctx context.Context, header, teamName string, now time.Time) (*Principal, error) {
 	cred, err := bearer(header)
 	if err != nil || strings.ContainsRune(teamName, 0) {
 		return nil, ErrInvalid
 	}
-	tok, err := s.Store.GetServiceToken(ctx, ids.Hash(cred), now)
-	if err != nil {
-		return nil, lookupErr(err)
-	}
 	team, err := s.Store.GetTeamByName(ctx, teamName)
 	if err != nil {
 		return nil, lookupErr(err)
 	}
-	if team.ID != tok.TeamID {
-		return nil, ErrInvalid
-	}
-	key, err := s.Store.GetServiceUserKey(ctx, team.ID, tok.KeyID)
+	c, err := s.opaCredential(ctx, team.ID, cred, now)
 	if err != nil {
-		return nil, lookupErr(err) // the key was deleted: its tokens stop working at once
+		return nil, err
 	}
-	c := OPACredential{TeamID: team.ID, Principal: key.UserName, Token: tok}
 	var source RoleSource = TokenRoles{}
 	if s.RoleSource != nil {
 		source = s.RoleSource
@@ -92,5 +87,29 @@ func (s *Service) OPA(ctx context.Context, header, teamName string, now time.Tim
 	if err != nil {
 		return nil, err
 	}
-	return &Principal{Kind: KindOPA, TeamID: team.ID, Actor: key.UserName, Roles: roles}, nil
+	return &Principal{Kind: KindOPA, TeamID: team.ID, Actor: c.Principal, User: c.UserID, Roles: roles}, nil
+}
+
+// opaCredential resolves a bearer token presented to a team: a service token first, else a
+// human user's token through package pam's Caller.
+func (s *Service) opaCredential(ctx context.Context, teamID, cred string, now time.Time) (OPACredential, error) {
+	tok, err := s.Store.GetServiceToken(ctx, ids.Hash(cred), now)
+	if errors.Is(err, store.ErrNotFound) {
+		p, err := (&pam.Service{Store: s.Store}).Caller(ctx, teamID, cred, now)
+		if f, ok := fault.As(err); ok && f.Kind == fault.Unauthorized {
+			return OPACredential{}, ErrInvalid
+		}
+		return OPACredential{TeamID: p.TeamID, Principal: p.UserID, UserID: p.UserID}, err
+	}
+	if err != nil {
+		return OPACredential{}, lookupErr(err)
+	}
+	if tok.TeamID != teamID {
+		return OPACredential{}, ErrInvalid
+	}
+	key, err := s.Store.GetServiceUserKey(ctx, teamID, tok.KeyID)
+	if err != nil {
+		return OPACredential{}, lookupErr(err) // the key was deleted: its tokens stop working at once
+	}
+	return OPACredential{TeamID: teamID, Principal: key.UserName, UserID: key.UserID, Token: tok}, nil
 }

@@ -20,6 +20,7 @@ type Principal struct {
 	OrgID  string // the Okta org, for Okta credentials and agents
 	TeamID string // the OPA team, for OPA credentials
 	Actor  string // token id, client id, agent id or service user, for logs and events
+	User   string // the OPA user id, for OPA credentials ("" for a key from before keys had users)
 	Admin  bool   // may use the admin API
 	Scopes []string
 	Roles  []string

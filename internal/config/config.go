@@ -38,6 +38,7 @@ type Config struct {
 	HeartbeatInterval time.Duration
 	DisruptedAfter    time.Duration
 	InactiveAfter     time.Duration
+	ServerStaleAfter  time.Duration // an OPA server silent this long counts as stale
 	UpdateTimeout     time.Duration
 	TickInterval      time.Duration
 	ShutdownTimeout   time.Duration
@@ -70,6 +71,7 @@ func Default() Config {
 		HeartbeatInterval: 30 * time.Second,
 		DisruptedAfter:    2 * time.Minute,
 		InactiveAfter:     24 * time.Hour,
+		ServerStaleAfter:  5 * time.Minute,
 		UpdateTimeout:     30 * time.Minute,
 		TickInterval:      time.Second,
 		ShutdownTimeout:   15 * time.Second,
@@ -104,6 +106,7 @@ func (c *Config) Flags(fs *flag.FlagSet, env func(string) string) {
 	dur(&c.HeartbeatInterval, "heartbeat-interval", "KEYWARD_HEARTBEAT_INTERVAL", "heartbeat interval told to agents")
 	dur(&c.DisruptedAfter, "disrupted-after", "KEYWARD_DISRUPTED_AFTER", "an agent silent this long is DISRUPTED")
 	dur(&c.InactiveAfter, "inactive-after", "KEYWARD_INACTIVE_AFTER", "an agent silent this long is INACTIVE")
+	dur(&c.ServerStaleAfter, "server-stale-after", "KEYWARD_SERVER_STALE_AFTER", "an OPA server silent this long counts as stale")
 	dur(&c.UpdateTimeout, "update-timeout", "KEYWARD_UPDATE_TIMEOUT", "an agent update not completed this long after it started fails")
 	dur(&c.TickInterval, "tick-interval", "KEYWARD_TICK_INTERVAL", "how often background jobs look for due work")
 	dur(&c.ShutdownTimeout, "shutdown-timeout", "KEYWARD_SHUTDOWN_TIMEOUT", "how long shutdown waits for in-flight requests")
@@ -180,7 +183,7 @@ func (c Config) Validate() error {
 		v    time.Duration
 	}{{"token-ttl", c.TokenTTL}, {"heartbeat-interval", c.HeartbeatInterval}, {"disrupted-after", c.DisruptedAfter},
 		{"inactive-after", c.InactiveAfter}, {"update-timeout", c.UpdateTimeout}, {"tick-interval", c.TickInterval},
-		{"shutdown-timeout", c.ShutdownTimeout}} {
+		{"shutdown-timeout", c.ShutdownTimeout}, {"server-stale-after", c.ServerStaleAfter}} {
 		if d.v <= 0 {
 			bad("%s: must be positive", d.name)
 		}

@@ -60,7 +60,7 @@ func New(c Config) http.Handler {
 
 type router struct{ c Config }
 
-// wrap applies a route's access rule and rate limit around its handler.
+// wrap applies a route's access rule, rate limit and input check around its handler.
 func (rt *router) wrap(r wire.Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		info := wire.InfoFrom(req.Context())
@@ -70,6 +70,9 @@ func (rt *router) wrap(r wire.Route) http.Handler {
 		if limitErr := rt.limit(w, req, r.Bucket, p); limitErr != nil {
 			wire.WriteError(w, req, limitErr)
 			return
+		}
+		if err == nil {
+			err = wire.CheckInput(req, r)
 		}
 		if err != nil {
 			wire.WriteError(w, req, err)

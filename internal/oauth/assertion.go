@@ -9,6 +9,8 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+
+	"github.com/keyward/keyward/internal/limits"
 )
 
 // Limits on client assertions.
@@ -54,6 +56,9 @@ func (i *Issuer) authenticate(ctx context.Context, req TokenRequest, now time.Ti
 	if cid == "" {
 		return Client{}, invalidClient("client_assertion has no iss claim")
 	}
+	if e := checkClaimText(unverified); e != nil {
+		return Client{}, e
+	}
 	if req.ClientID != "" && req.ClientID != cid {
 		return Client{}, invalidClient("client_id does not match the client_assertion issuer")
 	}
@@ -82,6 +87,18 @@ func (i *Issuer) authenticate(ctx context.Context, req TokenRequest, now time.Ti
 		return Client{}, invalidClient("client_assertion jti has already been used")
 	}
 	return client, nil
+}
+
+// checkClaimText refuses an assertion whose iss, sub or jti no client id or stored jti can be:
+// they are looked up and stored before the signature is known to be good, and PostgreSQL
+// refuses NUL and invalid UTF-8 and its index an over-long key.
+func checkClaimText(c jwt.Claims) *Error {
+	for _, claim := range []struct{ name, value string }{{"iss", c.Issuer}, {"sub", c.Subject}, {"jti", c.ID}} {
+		if cause := limits.Check(claim.name, claim.value, limits.ID); cause != "" {
+			return invalidClient("client_assertion " + cause)
+		}
+	}
+	return nil
 }
 
 // verifyWithJWKS checks the signature of tok with the key named by its kid

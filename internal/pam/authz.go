@@ -2,6 +2,7 @@ package pam
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"github.com/keyward/keyward/internal/fault"
@@ -115,4 +116,17 @@ func (s *Service) ServiceTokenRoles(ctx context.Context, t store.ServiceToken) (
 		return t.Roles, nil
 	}
 	return s.Roles(ctx, t.TeamID, key.UserID)
+}
+
+// DelegatedAdminOf reports whether the user of that name administers the resource group
+// through one of its groups (as CanAdminResourceGroup), for callers known by name.
+func (s *Service) DelegatedAdminOf(ctx context.Context, teamID, userName, rgID string) (bool, error) {
+	u, err := s.Store.GetOPAUserByName(ctx, teamID, userName)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil // a key from before keys had users: its roles are all it has
+	}
+	if err != nil {
+		return false, err
+	}
+	return s.CanAdminResourceGroup(ctx, Principal{TeamID: teamID, UserID: u.ID}, rgID)
 }

@@ -14,7 +14,8 @@ type Project struct {
 	StaleResourceCount  int
 }
 
-// view adds the computed fields: no server can enroll yet, so both counts are 0.
+// view is a project without servers yet (just created): both counts are 0. Projects read back
+// are counted (servers.go).
 func view(p store.Project) Project { return Project{Project: p} }
 
 // CreateProject adds a project, with defaults for the fields not sent, to a resource group.
@@ -42,7 +43,10 @@ func (s *Service) Project(ctx context.Context, teamID, rgID, id string) (Project
 		return Project{}, fault.Missing(id, "Project")
 	}
 	p, err := s.Store.GetProject(ctx, teamID, rgID, id)
-	return view(p), missing(err, id, "Project")
+	if err != nil {
+		return Project{}, missing(err, id, "Project")
+	}
+	return s.counted(ctx, p)
 }
 
 // ListProjects pages a resource group's projects by name; an unknown resource group is NotFound.
@@ -54,11 +58,16 @@ func (s *Service) ListProjects(ctx context.Context, teamID, rgID string, p store
 		return nil, err
 	}
 	ps, err := s.Store.ListProjects(ctx, teamID, rgID, p)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Project, len(ps))
 	for i, p := range ps {
-		out[i] = view(p)
+		if out[i], err = s.counted(ctx, p); err != nil {
+			return nil, err
+		}
 	}
-	return out, err
+	return out, nil
 }
 
 // UpdateProject merges the fields sent into the project: the others keep their value.
@@ -78,7 +87,10 @@ func (s *Service) UpdateProject(ctx context.Context, teamID, rgID, id string, in
 		out = in.apply(p)
 		return taken(q.UpdateProject(ctx, out), "project", out.Name, "resource group")
 	})
-	return view(out), err
+	if err != nil {
+		return Project{}, err
+	}
+	return s.counted(ctx, out)
 }
 
 // DeleteProject removes a project; it is gone at once (GET answers 404, its name is free).

@@ -17,6 +17,10 @@ type Service struct {
 	Clock clock.Clock
 	// UserTokenTTL is how long a minted user bearer token lives (one hour when zero).
 	UserTokenTTL time.Duration
+	// EnrollmentKey derives enrollment-token secrets from token ids (enrollment.go).
+	EnrollmentKey []byte
+	// ServerStaleAfter is how long a server may be silent before it counts as stale (servers.go).
+	ServerStaleAfter time.Duration
 }
 
 // newID returns a random (version 4) UUID, the form OPA's ids take.

@@ -90,3 +90,8 @@ func (s *Service) Team(ctx context.Context, name string) (store.Team, error) {
 	t, err := s.Store.GetTeamByName(ctx, name)
 	return t, missing(err, name, "Team")
 }
+
+// Teams returns every team by name.
+func (s *Service) Teams(ctx context.Context) ([]store.Team, error) {
+	return s.Store.ListTeams(ctx)
+}

@@ -106,8 +106,8 @@ func (e *Engine) Heartbeat(ctx context.Context, orgID, agentID string, in Heartb
 	if err != nil {
 		return res, err
 	}
-	rows, err := e.store.ListJobAgentsByAgent(ctx, agentID)
-	if err != nil || !slices.ContainsFunc(rows, func(r store.JobAgent) bool { return busy(r.Status) }) {
+	rows, err := e.store.ListPoolUpdateAgentsByAgent(ctx, agentID)
+	if err != nil || !slices.ContainsFunc(rows, func(r store.PoolUpdateAgent) bool { return busy(r.Status) }) {
 		return res, err
 	}
 	err = e.inTx(ctx, func(q store.Queries) error {
@@ -122,17 +122,17 @@ func (e *Engine) Heartbeat(ctx context.Context, orgID, agentID string, in Heartb
 // reported: an update reaching the target version succeeds, and (when deliver is set) an
 // instruction not yet handed out is handed out, unless a is already busy with another one.
 func (e *Engine) reconcile(ctx context.Context, q store.Queries, a store.Agent, deliver bool) (*Instruction, error) {
-	rows, err := q.ListJobAgentsByAgent(ctx, a.ID)
+	rows, err := q.ListPoolUpdateAgentsByAgent(ctx, a.ID)
 	if err != nil {
 		return nil, err
 	}
-	var offer, offerBefore *store.Job // the job whose instruction may be handed out, as read
+	var offer, offerBefore *store.PoolUpdate // the job whose instruction may be handed out, as read
 	offerChanged, occupied := false, false
 	for _, r := range rows {
 		if !busy(r.Status) {
 			continue
 		}
-		j, err := q.GetJob(ctx, a.PoolID, r.JobID)
+		j, err := q.GetPoolUpdate(ctx, a.PoolID, r.JobID)
 		if err != nil {
 			return nil, err
 		}
@@ -194,12 +194,12 @@ func (e *Engine) reconcile(ctx context.Context, q store.Queries, a store.Agent, 
 }
 
 // advanceNow applies to j what is due now.
-func (e *Engine) advanceNow(ctx context.Context, q store.Queries, j *store.Job) (bool, error) {
+func (e *Engine) advanceNow(ctx context.Context, q store.Queries, j *store.PoolUpdate) (bool, error) {
 	return advance(ctx, j, e.clock.Now(), e.cfg.UpdateTimeout, newFacts(q))
 }
 
 // agentIndex is the position of an agent in a job.
-func agentIndex(j *store.Job, agentID string) (int, error) {
+func agentIndex(j *store.PoolUpdate, agentID string) (int, error) {
 	for i, a := range j.Agents {
 		if a.AgentID == agentID {
 			return i, nil

@@ -16,7 +16,7 @@ import (
 //
 // It must agree with step: a job found due must be changed by advance at that moment, or the
 // tick would open a transaction for nothing on every pass.
-func dueAt(ctx context.Context, j *store.Job, at time.Time, timeout time.Duration, f facts) (time.Time, bool, error) {
+func dueAt(ctx context.Context, j *store.PoolUpdate, at time.Time, timeout time.Duration, f facts) (time.Time, bool, error) {
 	var due time.Time
 	found := false
 	add := func(t time.Time) {
@@ -74,7 +74,7 @@ func dueAt(ctx context.Context, j *store.Job, at time.Time, timeout time.Duratio
 }
 
 // windowStart is the start of the eligible window open at at, else of the next one.
-func windowStart(ctx context.Context, j *store.Job, at time.Time, f facts) (time.Time, bool, error) {
+func windowStart(ctx context.Context, j *store.PoolUpdate, at time.Time, f facts) (time.Time, bool, error) {
 	released, err := f.ReleasedAt(ctx, j)
 	if err != nil {
 		return time.Time{}, false, err

@@ -60,7 +60,7 @@ func (e *Engine) inTx(ctx context.Context, fn func(q store.Queries) error) error
 }
 
 // save stores a job changed from before (see agentpool.SaveJob) and logs status changes.
-func (e *Engine) save(ctx context.Context, q store.Queries, before, j store.Job) error {
+func (e *Engine) save(ctx context.Context, q store.Queries, before, j store.PoolUpdate) error {
 	j.UpdatedAt = e.clock.Now()
 	if err := agentpool.SaveJob(ctx, q, before, j); err != nil {
 		return err

@@ -226,7 +226,7 @@ func TestOnlyTheLeaderTicks(t *testing.T) {
 	j := f.job(nil, false, 0)
 	other := f.runner(New(Options{Store: f.store, Clock: f.clock, Config: f.eng.cfg}))
 	f.must(f.jobs.TickIfLeader(f.ctx))
-	f.must(f.store.SaveJob(f.ctx, resetFirst(f.get(j.ID))))
+	f.must(f.store.SavePoolUpdate(f.ctx, resetFirst(f.get(j.ID))))
 	f.must(other.TickIfLeader(f.ctx))
 	if got := f.get(j.ID).Agents[0].Status; got != agentpool.StatusScheduled {
 		t.Fatalf("a process without the lease ticked: agent %s", got)

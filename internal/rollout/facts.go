@@ -20,7 +20,7 @@ func newFacts(q store.Queries) *storeFacts {
 	return &storeFacts{q: q, settings: map[string]bool{}, catalogs: map[string]agentpool.Catalog{}}
 }
 
-func (f *storeFacts) ContinueOnError(ctx context.Context, j *store.Job) (bool, error) {
+func (f *storeFacts) ContinueOnError(ctx context.Context, j *store.PoolUpdate) (bool, error) {
 	if v, ok := f.settings[j.PoolID]; ok {
 		return v, nil
 	}
@@ -36,7 +36,7 @@ func (f *storeFacts) ContinueOnError(ctx context.Context, j *store.Job) (bool, e
 	return v, nil
 }
 
-func (f *storeFacts) ReleasedAt(ctx context.Context, j *store.Job) (time.Time, error) {
+func (f *storeFacts) ReleasedAt(ctx context.Context, j *store.PoolUpdate) (time.Time, error) {
 	cat, ok := f.catalogs[j.AgentType]
 	if !ok {
 		var err error
@@ -49,7 +49,7 @@ func (f *storeFacts) ReleasedAt(ctx context.Context, j *store.Job) (time.Time, e
 	return r.ReleasedAt, nil
 }
 
-func (f *storeFacts) AgentVersion(ctx context.Context, j *store.Job, agentID string) (string, error) {
+func (f *storeFacts) AgentVersion(ctx context.Context, j *store.PoolUpdate, agentID string) (string, error) {
 	a, err := f.q.GetAgent(ctx, j.OrgID, agentID)
 	return a.Version, err
 }

@@ -73,7 +73,7 @@ func (f *fixture) must(err error) {
 }
 
 // job creates a job over the given agents (indexes into f.agents).
-func (f *fixture) job(sc *schedule.Schedule, enabled bool, agents ...int) store.Job {
+func (f *fixture) job(sc *schedule.Schedule, enabled bool, agents ...int) store.PoolUpdate {
 	f.t.Helper()
 	in := agentpool.JobInput{Name: "update", AgentType: "AD", Schedule: sc, Enabled: enabled}
 	for _, i := range agents {
@@ -84,9 +84,9 @@ func (f *fixture) job(sc *schedule.Schedule, enabled bool, agents ...int) store.
 	return v.Job
 }
 
-func (f *fixture) get(jobID string) store.Job {
+func (f *fixture) get(jobID string) store.PoolUpdate {
 	f.t.Helper()
-	j, err := f.store.GetJob(f.ctx, f.pool.ID, jobID)
+	j, err := f.store.GetPoolUpdate(f.ctx, f.pool.ID, jobID)
 	f.must(err)
 	return j
 }
@@ -129,7 +129,7 @@ func (f *fixture) registrar() *auth.Principal {
 }
 
 // resetFirst puts a job's first agent back in the queue.
-func resetFirst(j store.Job) store.Job {
+func resetFirst(j store.PoolUpdate) store.PoolUpdate {
 	j.Agents[0].Status, j.Agents[0].InstructionID = agentpool.StatusScheduled, ""
 	return j
 }

@@ -24,7 +24,7 @@ const msgFailed = "The agent reported that the update failed."
 // the update timed out) is a Conflict that changes nothing; repeating a report is harmless.
 func (e *Engine) Progress(ctx context.Context, orgID, agentID, instructionID, state, message string) error {
 	return e.inTx(ctx, func(q store.Queries) error {
-		row, err := q.FindJobAgent(ctx, instructionID)
+		row, err := q.FindPoolUpdateAgent(ctx, instructionID)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && row.AgentID != agentID) {
 			return notCurrent(instructionID)
 		}
@@ -35,7 +35,7 @@ func (e *Engine) Progress(ctx context.Context, orgID, agentID, instructionID, st
 		if err != nil {
 			return err
 		}
-		j, err := q.GetJob(ctx, a.PoolID, row.JobID)
+		j, err := q.GetPoolUpdate(ctx, a.PoolID, row.JobID)
 		if errors.Is(err, store.ErrNotFound) {
 			return notCurrent(instructionID)
 		}

@@ -16,21 +16,21 @@ const instructionPrefix = "ins"
 // facts are what advancing a job reads besides the job itself.
 type facts interface {
 	// ContinueOnError is the job's pool setting.
-	ContinueOnError(ctx context.Context, j *store.Job) (bool, error)
+	ContinueOnError(ctx context.Context, j *store.PoolUpdate) (bool, error)
 	// ReleasedAt is when the job's target version was released (zero when unknown).
-	ReleasedAt(ctx context.Context, j *store.Job) (time.Time, error)
+	ReleasedAt(ctx context.Context, j *store.PoolUpdate) (time.Time, error)
 	// AgentVersion is the version an agent of the job runs now.
-	AgentVersion(ctx context.Context, j *store.Job, agentID string) (string, error)
+	AgentVersion(ctx context.Context, j *store.PoolUpdate, agentID string) (string, error)
 }
 
 // maxSteps bounds one advance: each step changes the job, and a job cannot change more often
 // than once per agent plus a few status moves.
-func maxSteps(j *store.Job) int { return 2*len(j.Agents) + 8 }
+func maxSteps(j *store.PoolUpdate) int { return 2*len(j.Agents) + 8 }
 
 // advance applies every move that is due at now to j and reports whether j changed. It is the
 // one place the per-job rules live; the tick, heartbeats and progress reports all go through it,
 // so they can never disagree.
-func advance(ctx context.Context, j *store.Job, now time.Time, timeout time.Duration, f facts) (bool, error) {
+func advance(ctx context.Context, j *store.PoolUpdate, now time.Time, timeout time.Duration, f facts) (bool, error) {
 	changed := false
 	for range maxSteps(j) {
 		moved, err := step(ctx, j, now, timeout, f)
@@ -43,7 +43,7 @@ func advance(ctx context.Context, j *store.Job, now time.Time, timeout time.Dura
 }
 
 // step makes at most one move and reports whether it did.
-func step(ctx context.Context, j *store.Job, now time.Time, timeout time.Duration, f facts) (bool, error) {
+func step(ctx context.Context, j *store.PoolUpdate, now time.Time, timeout time.Duration, f facts) (bool, error) {
 	if expire(j, now, timeout) {
 		return true, nil
 	}
@@ -67,7 +67,7 @@ func step(ctx context.Context, j *store.Job, now time.Time, timeout time.Duratio
 	return false, nil // Paused, Cancelled and finished jobs only let their in-flight agent finish
 }
 
-func stepInProgress(ctx context.Context, j *store.Job, now time.Time, f facts) (bool, error) {
+func stepInProgress(ctx context.Context, j *store.PoolUpdate, now time.Time, f facts) (bool, error) {
 	busy, next := inFlight(j) >= 0, nextQueued(j)
 	if !busy && next < 0 {
 		finish(j, outcome(j), now)
@@ -84,7 +84,7 @@ func stepInProgress(ctx context.Context, j *store.Job, now time.Time, f facts) (
 	return true, start(ctx, j, next, now, f)
 }
 
-func stepScheduled(ctx context.Context, j *store.Job, now time.Time, f facts) (bool, error) {
+func stepScheduled(ctx context.Context, j *store.PoolUpdate, now time.Time, f facts) (bool, error) {
 	if j.Schedule == nil {
 		return false, nil
 	}
@@ -109,7 +109,7 @@ func stepScheduled(ctx context.Context, j *store.Job, now time.Time, f facts) (b
 
 // start begins the i-th agent's update: a new attempt with a new instruction, handed out on the
 // agent's next heartbeat. An agent already on the target version needs none.
-func start(ctx context.Context, j *store.Job, i int, now time.Time, f facts) error {
+func start(ctx context.Context, j *store.PoolUpdate, i int, now time.Time, f facts) error {
 	v, err := f.AgentVersion(ctx, j, j.Agents[i].AgentID)
 	if err != nil {
 		return err
@@ -126,12 +126,12 @@ func start(ctx context.Context, j *store.Job, i int, now time.Time, f facts) err
 }
 
 // windowClosed reports whether a scheduled job's window is over (or was never recorded).
-func windowClosed(j *store.Job, now time.Time) bool {
+func windowClosed(j *store.PoolUpdate, now time.Time) bool {
 	return j.Schedule != nil && (j.WindowEnd.IsZero() || !now.Before(j.WindowEnd))
 }
 
 // expire fails every in-flight agent whose current state is older than the timeout.
-func expire(j *store.Job, now time.Time, timeout time.Duration) bool {
+func expire(j *store.PoolUpdate, now time.Time, timeout time.Duration) bool {
 	changed := false
 	for i, a := range j.Agents {
 		if busy(a.Status) && !now.Before(a.ChangedAt.Add(timeout)) {
@@ -147,14 +147,14 @@ func timeoutMessage(version string) string {
 }
 
 // finish ends a run. Only a run that ends in Success or Failed stamps the schedule.
-func finish(j *store.Job, status string, now time.Time) {
+func finish(j *store.PoolUpdate, status string, now time.Time) {
 	j.Status, j.WindowEnd = status, time.Time{}
 	if j.Schedule != nil {
 		j.Schedule.LastUpdated = now
 	}
 }
 
-func cancelQueued(j *store.Job, now time.Time) {
+func cancelQueued(j *store.PoolUpdate, now time.Time) {
 	for i, a := range j.Agents {
 		if a.Status == agentpool.StatusScheduled {
 			agentpool.SetAgent(j, i, agentpool.StatusCancelled, agentpool.MsgCancelled, now)
@@ -163,7 +163,7 @@ func cancelQueued(j *store.Job, now time.Time) {
 }
 
 // outcome is how a run with no work left ends.
-func outcome(j *store.Job) string {
+func outcome(j *store.PoolUpdate) string {
 	if firstFailed(j) >= 0 {
 		return agentpool.StatusFailed
 	}
@@ -180,17 +180,17 @@ func busy(status string) bool {
 	return status == agentpool.StatusInProgress || status == agentpool.StatusPendingCompletion
 }
 
-func inFlight(j *store.Job) int { return index(j, busy) }
+func inFlight(j *store.PoolUpdate) int { return index(j, busy) }
 
-func nextQueued(j *store.Job) int {
+func nextQueued(j *store.PoolUpdate) int {
 	return index(j, func(s string) bool { return s == agentpool.StatusScheduled })
 }
 
-func firstFailed(j *store.Job) int {
+func firstFailed(j *store.PoolUpdate) int {
 	return index(j, func(s string) bool { return s == agentpool.StatusFailed })
 }
 
-func index(j *store.Job, match func(status string) bool) int {
+func index(j *store.PoolUpdate, match func(status string) bool) int {
 	for i, a := range j.Agents {
 		if match(a.Status) {
 			return i

@@ -17,11 +17,13 @@ type fakeFacts struct {
 	versions        map[string]string // agent id → version; default "3.20.0"
 }
 
-func (f fakeFacts) ContinueOnError(context.Context, *store.Job) (bool, error) {
+func (f fakeFacts) ContinueOnError(context.Context, *store.PoolUpdate) (bool, error) {
 	return f.continueOnError, nil
 }
-func (f fakeFacts) ReleasedAt(context.Context, *store.Job) (time.Time, error) { return f.released, nil }
-func (f fakeFacts) AgentVersion(_ context.Context, _ *store.Job, id string) (string, error) {
+func (f fakeFacts) ReleasedAt(context.Context, *store.PoolUpdate) (time.Time, error) {
+	return f.released, nil
+}
+func (f fakeFacts) AgentVersion(_ context.Context, _ *store.PoolUpdate, id string) (string, error) {
 	if v, ok := f.versions[id]; ok {
 		return v, nil
 	}
@@ -46,21 +48,21 @@ var (
 )
 
 // job builds a job whose agents a1, a2, … have the given statuses, each changed at changed.
-func job(status string, schedule *store.Schedule, changed time.Time, agents ...string) store.Job {
-	j := store.Job{ID: "ajd1", OrgID: "o", PoolID: "p", AgentType: "AD", Status: status, TargetVersion: "3.22.0",
+func job(status string, schedule *store.Schedule, changed time.Time, agents ...string) store.PoolUpdate {
+	j := store.PoolUpdate{ID: "ajd1", OrgID: "o", PoolID: "p", AgentType: "AD", Status: status, TargetVersion: "3.22.0",
 		Enabled: true, UpdatedAt: changed}
 	if schedule != nil {
 		s := *schedule
 		j.Schedule = &s
 	}
 	for i, st := range agents {
-		j.Agents = append(j.Agents, store.JobAgent{JobID: "ajd1", AgentID: "a" + string(rune('1'+i)), Position: i,
+		j.Agents = append(j.Agents, store.PoolUpdateAgent{JobID: "ajd1", AgentID: "a" + string(rune('1'+i)), Position: i,
 			Status: st, ChangedAt: changed})
 	}
 	return j
 }
 
-func statuses(j store.Job) string {
+func statuses(j store.PoolUpdate) string {
 	var b []string
 	for _, a := range j.Agents {
 		b = append(b, a.Status)
@@ -70,7 +72,7 @@ func statuses(j store.Job) string {
 
 func TestAdvance(t *testing.T) {
 	at := mondayOpen.Add(10 * time.Minute)
-	windowed := func(status string, end time.Time, agents ...string) store.Job {
+	windowed := func(status string, end time.Time, agents ...string) store.PoolUpdate {
 		j := job(status, weekly, end.Add(-5*time.Minute), agents...) // the agents moved lately: no timeout
 		j.WindowEnd = end
 		return j
@@ -79,7 +81,7 @@ func TestAdvance(t *testing.T) {
 	disabled.Enabled = false
 	tests := []struct {
 		name  string
-		job   store.Job
+		job   store.PoolUpdate
 		now   time.Time
 		facts fakeFacts
 		want  string // job status:agent statuses after advancing
@@ -187,19 +189,19 @@ func TestDueAt(t *testing.T) {
 	before := mondayOpen.Add(-24 * time.Hour)
 	tests := []struct {
 		name string
-		job  store.Job
+		job  store.PoolUpdate
 		at   time.Time
 		want time.Time // zero: nothing due
 	}{
 		{"next window", job(sched, weekly, before, sched), before, mondayOpen},
 		{"window after the DST change opens at 03:00 EDT", job(sched, weekly, mondayOpen, sched), mondayOpen.Add(3 * time.Hour),
 			time.Date(2026, 3, 16, 7, 0, 0, 0, time.UTC)},
-		{"window end with agents queued", func() store.Job {
+		{"window end with agents queued", func() store.PoolUpdate {
 			j := job(inprog, weekly, mondayOpen, inprog, sched)
 			j.WindowEnd = mondayOpen.Add(20 * time.Minute)
 			return j
 		}(), mondayOpen, mondayOpen.Add(20 * time.Minute)},
-		{"timeout before window end", func() store.Job {
+		{"timeout before window end", func() store.PoolUpdate {
 			j := job(inprog, weekly, mondayOpen, inprog, sched)
 			j.WindowEnd = mondayOpen.Add(2 * time.Hour)
 			return j

@@ -26,7 +26,7 @@ var errScan = errors.New("rollout: reading the jobs")
 
 type dueJob struct {
 	at  time.Time
-	job store.Job
+	job store.PoolUpdate
 }
 
 // tick advances what is due now and returns the next moment something falls due, from the same
@@ -83,13 +83,13 @@ func (n *nextDue) add(t time.Time) {
 // candidates are the jobs that may have due work: those waiting for or running in a window,
 // paused ones, and stopped or failed ones whose last agent is still updating (it may time out).
 // A run fails with an agent in flight when continueOnError is turned off while one is.
-func (e *Engine) candidates(ctx context.Context) ([]store.Job, error) {
-	jobs, err := e.store.ListJobsByStatus(ctx, agentpool.StatusScheduled, agentpool.StatusInProgress, agentpool.StatusPaused)
+func (e *Engine) candidates(ctx context.Context) ([]store.PoolUpdate, error) {
+	jobs, err := e.store.ListPoolUpdatesByStatus(ctx, agentpool.StatusScheduled, agentpool.StatusInProgress, agentpool.StatusPaused)
 	if err != nil {
 		return nil, err
 	}
 	for _, status := range []string{agentpool.StatusCancelled, agentpool.StatusFailed} {
-		ended, err := e.store.ListJobsWithAgentStatus(ctx, status, agentpool.StatusInProgress, agentpool.StatusPendingCompletion)
+		ended, err := e.store.ListPoolUpdatesWithAgentStatus(ctx, status, agentpool.StatusInProgress, agentpool.StatusPendingCompletion)
 		if err != nil {
 			return nil, err
 		}
@@ -100,10 +100,10 @@ func (e *Engine) candidates(ctx context.Context) ([]store.Job, error) {
 
 // advanceJob reads a job afresh and applies what is due, in one transaction. It returns the
 // job as it now stands, or a zero job when it is gone or was changed concurrently.
-func (e *Engine) advanceJob(ctx context.Context, poolID, jobID string) (store.Job, error) {
-	var out store.Job
+func (e *Engine) advanceJob(ctx context.Context, poolID, jobID string) (store.PoolUpdate, error) {
+	var out store.PoolUpdate
 	err := e.store.InTx(ctx, func(q store.Queries) error {
-		j, err := q.GetJob(ctx, poolID, jobID)
+		j, err := q.GetPoolUpdate(ctx, poolID, jobID)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil // deleted meanwhile
 		}
@@ -121,7 +121,7 @@ func (e *Engine) advanceJob(ctx context.Context, poolID, jobID string) (store.Jo
 		return e.save(ctx, q, before, j)
 	})
 	if errors.Is(err, store.ErrStale) {
-		return store.Job{}, nil // another process moved it; the next tick judges it afresh
+		return store.PoolUpdate{}, nil // another process moved it; the next tick judges it afresh
 	}
 	return out, err
 }

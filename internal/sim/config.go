@@ -13,6 +13,9 @@ import (
 	"github.com/keyward/keyward/client"
 )
 
+// defaultServerPrefix names simulated servers when --server-prefix is not given.
+const defaultServerPrefix = "sim-server"
+
 // Config is a parsed sim command line.
 type Config struct {
 	URL        string // keyward base URL
@@ -31,6 +34,12 @@ type Config struct {
 	FailureRate    float64
 	UnhealthyRate  float64
 	Seed           uint64
+	// EnrollmentToken switches the sim to OPA servers: Servers servers with AccountsPerServer
+	// local accounts each, named <ServerPrefix>-<i>, enrolled with this token.
+	EnrollmentToken   string
+	Servers           int
+	AccountsPerServer int
+	ServerPrefix      string
 	// Duration stops the sim after this long; 0 runs until interrupted.
 	Duration time.Duration
 	// HTTPClient is used for every call; nil means a pooled client with a
@@ -59,7 +68,7 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (Co
 	fs := flag.NewFlagSet("keyward sim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.URL, "url", "", "keyward base URL (required)")
-	fs.StringVar(&c.AdminToken, "admin-token", "", "admin API token (required; default $KEYWARD_ADMIN_TOKEN)")
+	fs.StringVar(&c.AdminToken, "admin-token", "", "admin API token (required for agents; default $KEYWARD_ADMIN_TOKEN)")
 	fs.IntVar(&c.Pools, "pools", 1, "number of agent pools")
 	fs.IntVar(&c.AgentsPerPool, "agents-per-pool", 2, "number of agents in each pool")
 	fs.StringVar(&c.Type, "type", client.AgentTypeAD, "agent type: "+strings.Join(client.AgentTypes, ", "))
@@ -71,6 +80,10 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (Co
 	fs.Float64Var(&c.FailureRate, "failure-rate", 0, "probability (0..1) that an update attempt fails")
 	fs.Int64Var(&seed, "seed", 0, "random seed (default: from the clock)")
 	fs.Float64Var(&c.UnhealthyRate, "unhealthy-rate", 0, "probability (0..1) that a heartbeat reports unhealthy")
+	fs.StringVar(&c.EnrollmentToken, "enrollment-token", "", "run simulated OPA servers enrolled with this project enrollment token instead of agents")
+	fs.IntVar(&c.Servers, "servers", 0, "number of simulated servers (at least 1 with --enrollment-token)")
+	fs.IntVar(&c.AccountsPerServer, "accounts-per-server", 0, "local accounts on each simulated server: root, user-1, …")
+	fs.StringVar(&c.ServerPrefix, "server-prefix", "", "servers are named <prefix>-<i> (default "+defaultServerPrefix+")")
 	fs.DurationVar(&c.Duration, "duration", 0, "stop after this long (0: until interrupted)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
@@ -98,7 +111,14 @@ func (c *Config) validate() error {
 	} else if u, err := url.Parse(c.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("--url %q is not an http(s) URL", c.URL))
 	}
-	if c.AdminToken == "" {
+	if c.EnrollmentToken != "" {
+		if c.ServerPrefix == "" {
+			c.ServerPrefix = defaultServerPrefix
+		}
+		if c.Servers < 1 || c.AccountsPerServer < 0 || c.ServerPrefix == "" {
+			errs = append(errs, errors.New("--servers must be at least 1, --accounts-per-server not negative, --server-prefix not empty"))
+		}
+	} else if c.AdminToken == "" {
 		errs = append(errs, errors.New("--admin-token (or KEYWARD_ADMIN_TOKEN) is required"))
 	}
 	known := false

@@ -1,4 +1,4 @@
-// Package sim runs simulated keyward agents.
+// Package sim runs simulated keyward agents, or simulated OPA servers.
 //
 // [Main] is the entry point of the "keyward sim" subcommand. It creates or
 // reuses, by name, a number of agent pools, registers simulated agents in
@@ -12,4 +12,8 @@
 // is usable on its own: [NewFleet] sets up pools and agents, [Fleet.Run]
 // runs them, an [Agent] can be driven with any [AgentAPI], and [Stats]
 // collects what happened.
+//
+// With an enrollment token it runs OPA servers instead (servers.go): [NewServerFleet] enrolls
+// them over the server-agent protocol and [ServerFleet.Run] heartbeats them, carrying out the
+// instructions they are handed.
 package sim

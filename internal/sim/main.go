@@ -40,7 +40,7 @@ func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		ctx, cancel = context.WithTimeout(ctx, cfg.Duration)
 		defer cancel()
 	}
-	fleet, err := NewFleet(ctx, cfg, stderr)
+	fleet, err := newRunner(ctx, cfg, stderr)
 	if err != nil {
 		if ctx.Err() != nil {
 			fmt.Fprintf(stdout, "sim: stopped during setup after %v\n", time.Since(start).Round(time.Millisecond))
@@ -60,7 +60,7 @@ func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 			case <-stop:
 				return
 			case <-t.C:
-				p.print(fleet.Stats().Snapshot().Line())
+				p.print(fleet.line())
 			}
 		}
 	})
@@ -68,10 +68,40 @@ func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	close(stop)
 	wg.Wait()
 
-	snap := fleet.Stats().Snapshot()
-	p.print(snap.Line())
-	fmt.Fprintf(stdout, "\n%s", snap.Summary(time.Since(start), cfg.Seed))
+	p.print(fleet.line())
+	fmt.Fprintf(stdout, "\n%s", fleet.summary(time.Since(start), cfg.Seed))
 	return nil
+}
+
+// runner is what Run drives: agents in pools, or OPA servers.
+type runner interface {
+	Run(ctx context.Context)
+	line() string
+	summary(elapsed time.Duration, seed uint64) string
+}
+
+type agentRunner struct{ *Fleet }
+
+func (a agentRunner) line() string { return a.Stats().Snapshot().Line() }
+func (a agentRunner) summary(elapsed time.Duration, seed uint64) string {
+	return a.Stats().Snapshot().Summary(elapsed, seed)
+}
+
+type serverRunner struct{ *ServerFleet }
+
+func (s serverRunner) line() string { return s.Stats().Snapshot().Line() }
+func (s serverRunner) summary(elapsed time.Duration, seed uint64) string {
+	return s.Stats().Snapshot().Summary(elapsed, seed)
+}
+
+// newRunner sets up servers when an enrollment token is given, agents otherwise.
+func newRunner(ctx context.Context, cfg Config, log io.Writer) (runner, error) {
+	if cfg.EnrollmentToken != "" {
+		f, err := NewServerFleet(ctx, cfg, log)
+		return serverRunner{f}, err
+	}
+	f, err := NewFleet(ctx, cfg, log)
+	return agentRunner{f}, err
 }
 
 // progress rewrites one terminal line in place.

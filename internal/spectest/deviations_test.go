@@ -75,3 +75,40 @@ func TestDeviationsAreDocumented(t *testing.T) {
 		}
 	}
 }
+
+// TestServerDeviations checks the server deviations on sample bodies: what keyward sends
+// passes, and a body off the shape in any other way still fails.
+func TestServerDeviations(t *testing.T) {
+	const (
+		tokens  = "/v1/teams/x/resource_groups/y/projects/p/server_enrollment_tokens"
+		servers = "/v1/teams/x/resource_groups/y/projects/p/servers"
+		id      = "4b1b1b1b-1b1b-4b1b-8b1b-1b1b1b1b1b1b"
+		token   = `{"id":"` + id + `","token":"e30=","created_by_user":"u","issued_at":"2026-01-01T00:00:00Z","description":"d"}`
+		srv     = `{"id":"` + id + `","team_name":"x","project_id":"` + id + `","project_name":"p","hostname":"h","alt_names":[],` +
+			`"bastion":null,"canonical_name":null,"access_address":null,"os":null,"os_type":"linux","services":["ssh"],` +
+			`"registered_at":"2026-01-01T00:00:00Z","last_seen":"2026-01-01T00:00:00Z","sftd_version":null,"ssh_host_keys":[],` +
+			`"state":"ACTIVE","managed":true,"deleted_at":null,"labels":{}}`
+	)
+	live := Load(t, opaSpec).WithDeviations(Deviations)
+	h := http.Header{"Content-Type": {jsonCT}}
+	for _, tc := range []struct {
+		name, method, target string
+		status               int
+		body, wantErr        string
+	}{
+		{"token string", "POST", tokens, 201, token, ""},
+		{"token list", "GET", tokens, 200, `{"list":[` + token + `]}`, ""},
+		{"token not base64 JSON", "POST", tokens, 201, strings.Replace(token, "e30=", "nope", 1), "server-enrollment-token-string"},
+		{"token without description", "POST", tokens, 201, strings.Replace(token, `,"description":"d"`, "", 1), "description"},
+		{"server with nulls", "GET", servers, 200, `{"list":[` + srv + `]}`, ""},
+		{"server without hostname", "GET", servers, 200, `{"list":[` + strings.Replace(srv, `"hostname":"h",`, "", 1) + `]}`, "hostname"},
+		{"server with a null state", "GET", servers, 200, `{"list":[` + strings.Replace(srv, `"ACTIVE"`, "null", 1) + `]}`, "state"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := live.ValidateResponse(httptest.NewRequest(tc.method, tc.target, nil), tc.status, h, []byte(tc.body))
+			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Fatalf("got %v, want error %q", err, tc.wantErr)
+			}
+		})
+	}
+}

@@ -30,26 +30,26 @@ type Agents interface {
 	UpdateAgent(ctx context.Context, a Agent) error
 }
 
-// UpdateJobs are agent pool update jobs with their per-agent progress.
-type UpdateJobs interface {
-	CreateJob(ctx context.Context, j Job) error
-	// GetJob reads a job; inside InTx it also holds the job until the transaction ends, so that
+// PoolUpdates are agent pool update jobs with their per-agent progress.
+type PoolUpdates interface {
+	CreatePoolUpdate(ctx context.Context, j PoolUpdate) error
+	// GetPoolUpdate reads a job; inside InTx it also holds the job until the transaction ends, so that
 	// transactions changing one job run one after the other.
-	GetJob(ctx context.Context, poolID, id string) (Job, error)
-	ListJobs(ctx context.Context, poolID string) ([]Job, error)
-	// ListJobsByStatus returns every job (of every org) in one of the statuses, oldest first.
-	ListJobsByStatus(ctx context.Context, statuses ...string) ([]Job, error)
-	// SaveJob replaces a job and its agents' progress; it fails with ErrStale unless the stored
+	GetPoolUpdate(ctx context.Context, poolID, id string) (PoolUpdate, error)
+	ListPoolUpdates(ctx context.Context, poolID string) ([]PoolUpdate, error)
+	// ListPoolUpdatesByStatus returns every job (of every org) in one of the statuses, oldest first.
+	ListPoolUpdatesByStatus(ctx context.Context, statuses ...string) ([]PoolUpdate, error)
+	// SavePoolUpdate replaces a job and its agents' progress; it fails with ErrStale unless the stored
 	// job's Version equals j.Version, and stores j.Version+1.
-	SaveJob(ctx context.Context, j Job) error
-	DeleteJob(ctx context.Context, poolID, id string) error
-	// FindJobAgent returns the job progress row whose current instruction is instructionID.
-	FindJobAgent(ctx context.Context, instructionID string) (JobAgent, error)
-	// ListJobAgentsByAgent returns one agent's progress rows in every job, oldest job first.
-	ListJobAgentsByAgent(ctx context.Context, agentID string) ([]JobAgent, error)
-	// ListJobsWithAgentStatus returns every job (of every org) in status jobStatus with at least
+	SavePoolUpdate(ctx context.Context, j PoolUpdate) error
+	DeletePoolUpdate(ctx context.Context, poolID, id string) error
+	// FindPoolUpdateAgent returns the job progress row whose current instruction is instructionID.
+	FindPoolUpdateAgent(ctx context.Context, instructionID string) (PoolUpdateAgent, error)
+	// ListPoolUpdateAgentsByAgent returns one agent's progress rows in every job, oldest job first.
+	ListPoolUpdateAgentsByAgent(ctx context.Context, agentID string) ([]PoolUpdateAgent, error)
+	// ListPoolUpdatesWithAgentStatus returns every job (of every org) in status jobStatus with at least
 	// one agent in one of agentStatuses, oldest first.
-	ListJobsWithAgentStatus(ctx context.Context, jobStatus string, agentStatuses ...string) ([]Job, error)
+	ListPoolUpdatesWithAgentStatus(ctx context.Context, jobStatus string, agentStatuses ...string) ([]PoolUpdate, error)
 }
 
 // Releases are the agent versions published per agent type and channel.
@@ -104,8 +104,8 @@ type Schedule struct {
 	LastUpdated time.Time
 }
 
-// Job is an agent pool update job.
-type Job struct {
+// PoolUpdate is an agent pool update job.
+type PoolUpdate struct {
 	ID            string
 	OrgID         string
 	PoolID        string
@@ -122,11 +122,11 @@ type Job struct {
 	Version       int64     // optimistic concurrency counter
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
-	Agents        []JobAgent
+	Agents        []PoolUpdateAgent
 }
 
-// JobAgent is one agent's progress in a job, in the job's order.
-type JobAgent struct {
+// PoolUpdateAgent is one agent's progress in a job, in the job's order.
+type PoolUpdateAgent struct {
 	JobID         string
 	AgentID       string
 	Position      int

@@ -9,6 +9,8 @@ import (
 type Teams interface {
 	CreateTeam(ctx context.Context, t Team) error
 	GetTeamByName(ctx context.Context, name string) (Team, error)
+	// ListTeams returns every team, by name.
+	ListTeams(ctx context.Context) ([]Team, error)
 	CreateServiceUserKey(ctx context.Context, k ServiceUserKey) error
 	GetServiceUserKey(ctx context.Context, teamID, keyID string) (ServiceUserKey, error)
 	// CreateServiceToken stores a bearer token and forgets tokens expired at t.CreatedAt.
@@ -29,6 +31,7 @@ type ServiceUserKey struct {
 	ID         string // the key_id clients send
 	TeamID     string
 	UserName   string
+	UserID     string // "" for a key stored before keys had users
 	SecretHash string
 	Roles      []string
 	CreatedAt  time.Time

@@ -32,11 +32,12 @@ type Queries interface {
 	Credentials
 	Pools
 	Agents
-	UpdateJobs
+	PoolUpdates
 	Releases
 	Leases
 	Events
 	Claims
 	OPAPrincipals
 	OPAProjects
+	OPAServers
 }

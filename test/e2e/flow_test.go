@@ -199,7 +199,7 @@ func checkUpdateFlow(t *testing.T, s *apptest.Server, api okta.AgentPoolsAPI, f 
 	if want := fmt.Sprintf("Not found: Resource not found: %s (AgentPoolUpdate)", jobID); e.ErrorSummary != want {
 		t.Errorf("errorSummary = %q, want %q", e.ErrorSummary, want)
 	}
-	if _, err := s.App.Store().GetJob(ctx, f.poolID, jobID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.App.Store().GetPoolUpdate(ctx, f.poolID, jobID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("stored job after delete: %v, want %v", err, store.ErrNotFound)
 	}
 }

@@ -147,14 +147,14 @@ func decode[T any](t testing.TB, data []byte) T {
 
 // snapshot is what the store holds about a job and its pool's agents.
 type snapshot struct {
-	Job    store.Job
+	Job    store.PoolUpdate
 	Agents []store.Agent
 }
 
 func readSnapshot(t testing.TB, s *apptest.Server, poolID, jobID string) snapshot {
 	t.Helper()
 	ctx := context.Background()
-	j, err := s.App.Store().GetJob(ctx, poolID, jobID)
+	j, err := s.App.Store().GetPoolUpdate(ctx, poolID, jobID)
 	if err != nil {
 		t.Fatalf("stored job %s: %v", jobID, err)
 	}
@@ -166,11 +166,11 @@ func readSnapshot(t testing.TB, s *apptest.Server, poolID, jobID string) snapsho
 }
 
 // setStoredJob changes a stored job the way the rollout engine would.
-func setStoredJob(t testing.TB, s *apptest.Server, poolID, jobID string, change func(j *store.Job)) {
+func setStoredJob(t testing.TB, s *apptest.Server, poolID, jobID string, change func(j *store.PoolUpdate)) {
 	t.Helper()
 	ctx := context.Background()
 	err := s.App.Store().InTx(ctx, func(q store.Queries) error {
-		j, err := q.GetJob(ctx, poolID, jobID)
+		j, err := q.GetPoolUpdate(ctx, poolID, jobID)
 		if err != nil {
 			return err
 		}
@@ -185,8 +185,8 @@ func setStoredJob(t testing.TB, s *apptest.Server, poolID, jobID string, change 
 
 // finish ends a job as the rollout engine does: every agent updated (Success), or the first one
 // failed and the rest cancelled (Failed, with continueOnError off).
-func finish(status string) func(j *store.Job) {
-	return func(j *store.Job) {
+func finish(status string) func(j *store.PoolUpdate) {
+	return func(j *store.PoolUpdate) {
 		now := time.Now()
 		j.Status = status
 		for i := range j.Agents {

@@ -16,14 +16,14 @@ import (
 // orgState is everything the store holds about one pool that another org might disturb.
 type orgState struct {
 	Snap     snapshot
-	Jobs     []store.Job
+	Jobs     []store.PoolUpdate
 	Settings store.PoolSettings
 }
 
 func readOrgState(t *testing.T, s *apptest.Server, poolID, jobID string) orgState {
 	t.Helper()
 	ctx := context.Background()
-	jobs, err := s.App.Store().ListJobs(ctx, poolID)
+	jobs, err := s.App.Store().ListPoolUpdates(ctx, poolID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -159,7 +159,7 @@ func checkDeleted(t *testing.T, s *apptest.Server, path string, status int, befo
 	if e := decode[oktaError](t, body); status != http.StatusNotFound || e.ErrorCode != "E0000007" {
 		t.Errorf("GET after delete: %d %s, want 404 E0000007", status, body)
 	}
-	if _, err := s.App.Store().GetJob(t.Context(), before.Job.PoolID, before.Job.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.App.Store().GetPoolUpdate(t.Context(), before.Job.PoolID, before.Job.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("stored job after delete: %v, want %v", err, store.ErrNotFound)
 	}
 }

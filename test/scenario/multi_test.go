@@ -140,7 +140,7 @@ func TestThreeServersShareOneDatabase(t *testing.T) {
 
 	bg := context.Background()
 	for p, poolID := range poolIDs {
-		j, err := st.GetJob(bg, poolID, jobIDs[p])
+		j, err := st.GetPoolUpdate(bg, poolID, jobIDs[p])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -197,7 +197,7 @@ var stepsMade = map[string]int{
 func (w *progressWatch) poll(ctx context.Context, st store.Store, poolIDs, jobIDs []string) (bool, error) {
 	score, done := 0, true
 	for p, poolID := range poolIDs {
-		j, err := st.GetJob(ctx, poolID, jobIDs[p])
+		j, err := st.GetPoolUpdate(ctx, poolID, jobIDs[p])
 		if err != nil {
 			return false, nil // a read that fails now may succeed on the next poll
 		}

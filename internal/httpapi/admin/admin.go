@@ -1,6 +1,7 @@
 // Package admin serves keyward's own control API under /keyward/v1, authenticated with an admin
 // SSWS token: what Okta's API cannot do (create pools and agents, registration tokens, the
-// release catalog) and keyward's credentials (API tokens, OAuth service apps). Errors are in
+// release catalog), keyward's credentials (API tokens, OAuth service apps), and OPA teams with
+// their human users and those users' bearer tokens (opa.go). Errors are in
 // Okta's format.
 package admin
 
@@ -11,8 +12,11 @@ import (
 
 	"github.com/keyward/keyward/internal/agentpool"
 	"github.com/keyward/keyward/internal/auth"
+	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/httpapi/okta"
 	"github.com/keyward/keyward/internal/httpapi/wire"
+	"github.com/keyward/keyward/internal/limits"
+	"github.com/keyward/keyward/internal/pam"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -20,15 +24,13 @@ import (
 type Handlers struct {
 	Pools *agentpool.Service
 	Auth  *auth.Service
+	PAM   *pam.Service
 	Clock func() time.Time // real time, for credentials
 }
 
 // Routes is the admin route table.
 func (h *Handlers) Routes() []wire.Route {
-	admin := func(method, pattern, name string, fn wire.Handler) wire.Route {
-		return wire.Route{Method: method, Pattern: pattern, Name: name, Access: wire.Admin, Handler: fn}
-	}
-	return []wire.Route{
+	rows := []wire.Route{
 		admin("POST", "/keyward/v1/agentPools", "createPool", h.createPool),
 		admin("POST", "/keyward/v1/agentPools/{poolId}/agents", "createAgent", h.createAgent),
 		admin("POST", "/keyward/v1/agentPools/{poolId}/registrationTokens", "createRegistrationToken", h.createRegistrationToken),
@@ -37,6 +39,12 @@ func (h *Handlers) Routes() []wire.Route {
 		admin("POST", "/keyward/v1/serviceApps", "createServiceApp", h.createServiceApp),
 		admin("POST", "/keyward/v1/apiTokens", "createApiToken", h.createAPIToken),
 	}
+	return append(rows, h.opaRoutes()...) // opa.go
+}
+
+// admin is a row of the admin API, called with an admin SSWS token.
+func admin(method, pattern, name string, fn wire.Handler) wire.Route {
+	return wire.Route{Method: method, Pattern: pattern, Name: name, Access: wire.Admin, Handler: fn}
 }
 
 func (h *Handlers) presenter() okta.Presenter {
@@ -77,6 +85,11 @@ func (h *Handlers) createAgent(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) createRegistrationToken(w http.ResponseWriter, r *http.Request) error {
+	// The body carries nothing yet; it may be left out or be an object, so that options can come.
+	var in struct{}
+	if err := wire.DecodeOptional(r, &in); err != nil {
+		return err
+	}
 	t, secret, err := h.Pools.CreateRegistrationToken(r.Context(), wire.PrincipalFrom(r).OrgID, r.PathValue("poolId"))
 	if err != nil {
 		return err
@@ -127,6 +140,9 @@ func (h *Handlers) createServiceApp(w http.ResponseWriter, r *http.Request) erro
 	if err := wire.Decode(r, &in); err != nil {
 		return err
 	}
+	if cause := limits.Check("name", in.Name, limits.Name); cause != "" {
+		return fault.Invalidf("ServiceApp", cause)
+	}
 	app, err := h.Auth.CreateServiceApp(r.Context(), wire.PrincipalFrom(r).OrgID, in.Name, in.Scopes, in.JWKS, h.Clock())
 	if err != nil {
 		return err
@@ -142,6 +158,9 @@ func (h *Handlers) createAPIToken(w http.ResponseWriter, r *http.Request) error 
 	}
 	if err := wire.Decode(r, &in); err != nil {
 		return err
+	}
+	if cause := limits.Check("name", in.Name, limits.Name); cause != "" {
+		return fault.Invalidf("ApiToken", cause)
 	}
 	t, secret, err := h.Auth.CreateAPIToken(r.Context(), wire.PrincipalFrom(r).OrgID, in.Name, in.Admin, h.Clock())
 	if err != nil {

@@ -29,7 +29,10 @@ var matrixParams = map[string]func(f *fixture, pattern string) string{
 		}
 		return f.human().Name
 	},
-	"key_id": func(f *fixture, _ string) string { return f.key().ID },
+	"key_id":                     func(f *fixture, _ string) string { return f.key().ID },
+	"server_enrollment_token_id": func(f *fixture, _ string) string { return f.enrollmentToken().ID },
+	"server_id":                  func(f *fixture, _ string) string { return f.server() },
+	"server_account_id":          func(f *fixture, _ string) string { return f.serverAccount() },
 }
 
 // matrixBodies are valid request bodies per operationId; %[1]s is replaced by a name unique to
@@ -57,7 +60,14 @@ type world struct {
 	// resource group.
 	delegates store.OPAGroup
 	human     string // a human user any row may name
-	seq       atomic.Int64
+	seq       *atomic.Int64
+}
+
+// in is the world seen from a subtest, whose setup failures stop that subtest.
+func (w *world) in(t *testing.T) *world {
+	c := *w
+	c.t = t
+	return &c
 }
 
 // fixture makes, lazily, the objects one route's path names.
@@ -69,6 +79,8 @@ type fixture struct {
 	usr    *store.OPAUser
 	svc    *store.OPAUser
 	newKey *pam.NewKey
+	enroll *pam.EnrollmentToken
+	srv    string // a server enrolled in the project
 }
 
 func (w *world) unique(prefix string) string { return fmt.Sprintf("%s-%d", prefix, w.seq.Add(1)) }
@@ -94,7 +106,8 @@ func (f *fixture) resourceGroup() pam.ResourceGroup {
 func (f *fixture) project() pam.Project {
 	if f.proj == nil {
 		name := f.w.unique("project")
-		p, err := f.w.pam.CreateProject(f.w.ctx, f.w.teamID, f.resourceGroup().ID, pam.ProjectInput{Name: &name})
+		discover := true // its servers' local accounts are recorded, for {server_account_id}
+		p, err := f.w.pam.CreateProject(f.w.ctx, f.w.teamID, f.resourceGroup().ID, pam.ProjectInput{Name: &name, ServerAccountManagement: &discover})
 		f.w.check(err)
 		f.proj = &p
 	}
@@ -136,6 +149,38 @@ func (f *fixture) key() pam.NewKey {
 		f.newKey = &k
 	}
 	return *f.newKey
+}
+
+func (f *fixture) projectRef() pam.ProjectRef {
+	return pam.ProjectRef{TeamID: f.w.teamID, TeamName: f.w.team, ResourceGroupID: f.resourceGroup().ID, ProjectID: f.project().ID}
+}
+
+func (f *fixture) enrollmentToken() pam.EnrollmentToken {
+	if f.enroll == nil {
+		tok, err := f.w.pam.CreateEnrollmentToken(f.w.ctx, f.projectRef(), "matrix", "matrix")
+		f.w.check(err)
+		f.enroll = &tok
+	}
+	return *f.enroll
+}
+
+// server enrolls a server with one local account, root, in the route's project.
+func (f *fixture) server() string {
+	if f.srv == "" {
+		e, err := f.w.pam.Enroll(f.w.ctx, f.enrollmentToken().Token, pam.Enrollment{Hostname: f.w.unique("host"), OSType: "linux", Accounts: []string{"root"}})
+		f.w.check(err)
+		f.srv = e.ServerID
+	}
+	return f.srv
+}
+
+func (f *fixture) serverAccount() string {
+	accounts, err := f.w.pam.ListServerServerAccounts(f.w.ctx, f.projectRef(), f.server(), store.Page{})
+	f.w.check(err)
+	if len(accounts) == 0 {
+		f.w.t.Fatal("matrix setup: the enrolled server has no account")
+	}
+	return accounts[0].ID
 }
 
 // body is the request body of a write, with a name unique to the request.
@@ -213,7 +258,7 @@ func (w *world) state() string {
 }
 
 func newWorld(t *testing.T, st store.Store, team string) *world {
-	w := &world{t: t, ctx: context.Background(), pam: &pam.Service{Store: st, Clock: clock.Real{}}, team: team}
+	w := &world{t: t, ctx: context.Background(), pam: &pam.Service{Store: st, Clock: clock.Real{}}, team: team, seq: new(atomic.Int64)}
 	tm, err := w.pam.Team(w.ctx, team)
 	w.check(err)
 	w.teamID = tm.ID

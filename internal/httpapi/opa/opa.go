@@ -38,7 +38,7 @@ func (h *Handlers) issueServiceToken(w http.ResponseWriter, r *http.Request) err
 		KeyID     string `json:"key_id"`
 		KeySecret string `json:"key_secret"`
 	}
-	if err := wire.Decode(r, &in); err != nil {
+	if err := wire.DecodeCredential(r, &in); err != nil {
 		return err
 	}
 	var missing []fault.Cause

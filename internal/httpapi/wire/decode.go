@@ -10,13 +10,51 @@ import (
 )
 
 // Decode reads r's JSON body into v. It answers 415 E0000021 for a body that is not JSON, 400
-// E0000003 for malformed JSON or a value of the wrong type, and 413 for a body over the limit.
-// Unknown fields are ignored, as Okta's clients may send fields of newer spec versions.
+// E0000003 for malformed JSON, a value of the wrong type or a duplicate key, 400 E0000001 naming
+// the field for a string that is not storable text or is over its limit (package limits), and
+// 413 for a body over the limit. Unknown fields are ignored, as Okta's clients may send fields of
+// newer spec versions.
 func Decode(r *http.Request, v any) error {
+	body, err := readJSON(r)
+	if err != nil {
+		return err
+	}
+	if len(body) == 0 {
+		return MalformedJSON("the request body is empty")
+	}
+	return unmarshal(body, v)
+}
+
+// DecodeOptional is Decode for an operation whose body may be left out: an empty body leaves v
+// as it is; anything else must be JSON that Decode accepts.
+func DecodeOptional(r *http.Request, v any) error {
+	body, err := readJSON(r)
+	if err != nil || len(body) == 0 {
+		return err
+	}
+	return unmarshal(body, v)
+}
+
+// DecodeCredential is Decode for a body that carries a credential to exchange (a key id and
+// secret): a string no store can hold, or one over its limit, matches no credential, so it is
+// 401 E0000011 as a wrong one is, not 400.
+func DecodeCredential(r *http.Request, v any) error {
+	err := Decode(r, v)
+	var te *textError
+	if errors.As(err, &te) {
+		e := InvalidToken()
+		e.Err = te
+		return e
+	}
+	return err
+}
+
+// readJSON checks the content type and reads the body.
+func readJSON(r *http.Request) ([]byte, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != "application/json" && mt != "application/merge-patch+json") {
-			return &Error{Status: http.StatusUnsupportedMediaType, Code: CodeMediaType,
+			return nil, &Error{Status: http.StatusUnsupportedMediaType, Code: CodeMediaType,
 				Summary: "Unsupported media type: " + ct, Causes: []string{"Send the body as application/json."}}
 		}
 	}
@@ -24,13 +62,17 @@ func Decode(r *http.Request, v any) error {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeValidation,
+			return nil, &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeValidation,
 				Summary: fmt.Sprintf("Api validation failed: the request body is larger than %d bytes", tooBig.Limit)}
 		}
-		return MalformedJSON("the request body could not be read")
+		return nil, MalformedJSON("the request body could not be read")
 	}
-	if len(body) == 0 {
-		return MalformedJSON("the request body is empty")
+	return body, nil
+}
+
+func unmarshal(body []byte, v any) error {
+	if err := checkJSON(body); err != nil {
+		return err
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		var typeErr *json.UnmarshalTypeError

@@ -13,7 +13,7 @@ func itoa(i int) string { return strconv.Itoa(i) }
 const jobColumns = `id, org_id, pool_id, name, agent_type, enabled, notify_admin, reason, sort_order, status, target_version,
 	scheduled, cron, timezone, duration, delay_days, last_updated, window_end, version, created_at, updated_at`
 
-func jobArgs(j store.Job) []any {
+func jobArgs(j store.PoolUpdate) []any {
 	s := store.Schedule{}
 	if j.Schedule != nil {
 		s = *j.Schedule
@@ -23,8 +23,8 @@ func jobArgs(j store.Job) []any {
 		ms(j.WindowEnd), j.Version, ms(j.CreatedAt), ms(j.UpdatedAt)}
 }
 
-func scanJob(r scanner) (store.Job, error) {
-	var j store.Job
+func scanJob(r scanner) (store.PoolUpdate, error) {
+	var j store.PoolUpdate
 	var s store.Schedule
 	var scheduled bool
 	var lastUpdated, windowEnd, created, updated int64
@@ -39,7 +39,7 @@ func scanJob(r scanner) (store.Job, error) {
 	return j, err
 }
 
-func (q queries) CreateJob(ctx context.Context, j store.Job) error {
+func (q queries) CreatePoolUpdate(ctx context.Context, j store.PoolUpdate) error {
 	if _, err := q.exec(ctx, "create job", `INSERT INTO jobs (`+jobColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
 		$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`, jobArgs(j)...); err != nil {
 		return err
@@ -47,7 +47,7 @@ func (q queries) CreateJob(ctx context.Context, j store.Job) error {
 	return q.insertJobAgents(ctx, j)
 }
 
-func (q queries) insertJobAgents(ctx context.Context, j store.Job) error {
+func (q queries) insertJobAgents(ctx context.Context, j store.PoolUpdate) error {
 	for _, a := range j.Agents {
 		if _, err := q.exec(ctx, "create job agent", `INSERT INTO job_agents (job_id, agent_id, position, status, message,
 			attempt, instruction_id, delivered, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -58,29 +58,29 @@ func (q queries) insertJobAgents(ctx context.Context, j store.Job) error {
 	return nil
 }
 
-func (q queries) GetJob(ctx context.Context, poolID, id string) (store.Job, error) {
+func (q queries) GetPoolUpdate(ctx context.Context, poolID, id string) (store.PoolUpdate, error) {
 	j, err := scanJob(q.db.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE pool_id = $1 AND id = $2`+q.forUpdate(),
 		poolID, id))
 	if err != nil {
 		return j, notFound("get job", err)
 	}
-	jobs := []store.Job{j}
+	jobs := []store.PoolUpdate{j}
 	if err := q.loadJobAgents(ctx, jobs); err != nil {
 		return j, err
 	}
 	return jobs[0], nil
 }
 
-func (q queries) ListJobs(ctx context.Context, poolID string) ([]store.Job, error) {
+func (q queries) ListPoolUpdates(ctx context.Context, poolID string) ([]store.PoolUpdate, error) {
 	return q.listJobs(ctx, `pool_id = $1`, poolID)
 }
 
-func (q queries) ListJobsByStatus(ctx context.Context, statuses ...string) ([]store.Job, error) {
+func (q queries) ListPoolUpdatesByStatus(ctx context.Context, statuses ...string) ([]store.PoolUpdate, error) {
 	marks, args := placeholders(statuses)
 	return q.listJobs(ctx, `status IN (`+marks+`)`, args...)
 }
 
-func (q queries) ListJobsWithAgentStatus(ctx context.Context, jobStatus string, agentStatuses ...string) ([]store.Job, error) {
+func (q queries) ListPoolUpdatesWithAgentStatus(ctx context.Context, jobStatus string, agentStatuses ...string) ([]store.PoolUpdate, error) {
 	marks, args := placeholders(append([]string{jobStatus}, agentStatuses...))
 	first, rest, _ := strings.Cut(marks, ", ")
 	// A correlated EXISTS reads only the agents of the jobs in jobStatus, through the primary key.
@@ -98,7 +98,7 @@ func placeholders(values []string) (string, []any) {
 	return strings.Join(marks, ", "), args
 }
 
-func (q queries) listJobs(ctx context.Context, where string, args ...any) ([]store.Job, error) {
+func (q queries) listJobs(ctx context.Context, where string, args ...any) ([]store.PoolUpdate, error) {
 	rows, err := q.db.QueryContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE `+where+` ORDER BY created_at, id`, args...)
 	if err != nil {
 		return nil, err
@@ -112,8 +112,8 @@ func (q queries) listJobs(ctx context.Context, where string, args ...any) ([]sto
 
 const jobAgentColumns = `job_id, agent_id, position, status, message, attempt, instruction_id, delivered, changed_at`
 
-func scanJobAgent(r scanner) (store.JobAgent, error) {
-	var a store.JobAgent
+func scanJobAgent(r scanner) (store.PoolUpdateAgent, error) {
+	var a store.PoolUpdateAgent
 	var changed int64
 	err := r.Scan(&a.JobID, &a.AgentID, &a.Position, &a.Status, &a.Message, &a.Attempt, &a.InstructionID, &a.Delivered, &changed)
 	a.ChangedAt = fromMS(changed)
@@ -121,7 +121,7 @@ func scanJobAgent(r scanner) (store.JobAgent, error) {
 }
 
 // loadJobAgents fills in the agents of jobs with one query.
-func (q queries) loadJobAgents(ctx context.Context, jobs []store.Job) error {
+func (q queries) loadJobAgents(ctx context.Context, jobs []store.PoolUpdate) error {
 	if len(jobs) == 0 {
 		return nil
 	}
@@ -144,7 +144,7 @@ func (q queries) loadJobAgents(ctx context.Context, jobs []store.Job) error {
 	return err
 }
 
-func (q queries) SaveJob(ctx context.Context, j store.Job) error {
+func (q queries) SavePoolUpdate(ctx context.Context, j store.PoolUpdate) error {
 	args := jobArgs(j)
 	args[18] = j.Version + 1
 	args[19] = j.Version // created_at never changes; its slot carries the expected version
@@ -160,16 +160,16 @@ func (q queries) SaveJob(ctx context.Context, j store.Job) error {
 
 // saveJobAgents writes only the progress rows that changed: rewriting them all would touch every
 // row and index entry of the job on each save, most of them for nothing.
-func (q queries) saveJobAgents(ctx context.Context, j store.Job) error {
-	stored := []store.Job{{ID: j.ID}}
+func (q queries) saveJobAgents(ctx context.Context, j store.PoolUpdate) error {
+	stored := []store.PoolUpdate{{ID: j.ID}}
 	if err := q.loadJobAgents(ctx, stored); err != nil {
 		return err
 	}
-	old := make(map[string]store.JobAgent, len(stored[0].Agents))
+	old := make(map[string]store.PoolUpdateAgent, len(stored[0].Agents))
 	for _, a := range stored[0].Agents {
 		old[a.AgentID] = a
 	}
-	var added store.Job
+	var added store.PoolUpdate
 	added.ID = j.ID
 	for _, a := range j.Agents {
 		a.JobID = j.ID
@@ -195,19 +195,19 @@ func (q queries) saveJobAgents(ctx context.Context, j store.Job) error {
 }
 
 // sameProgress compares two rows as stored (times in milliseconds).
-func sameProgress(a, b store.JobAgent) bool {
+func sameProgress(a, b store.PoolUpdateAgent) bool {
 	return a.Position == b.Position && a.Status == b.Status && a.Message == b.Message && a.Attempt == b.Attempt &&
 		a.InstructionID == b.InstructionID && a.Delivered == b.Delivered && ms(a.ChangedAt) == ms(b.ChangedAt)
 }
 
-func (q queries) DeleteJob(ctx context.Context, poolID, id string) error {
+func (q queries) DeletePoolUpdate(ctx context.Context, poolID, id string) error {
 	res, err := q.exec(ctx, "delete job", `DELETE FROM jobs WHERE pool_id = $1 AND id = $2`, poolID, id)
 	return mustAffect(res, err, notFound("delete job", store.ErrNotFound))
 }
 
-func (q queries) FindJobAgent(ctx context.Context, instructionID string) (store.JobAgent, error) {
+func (q queries) FindPoolUpdateAgent(ctx context.Context, instructionID string) (store.PoolUpdateAgent, error) {
 	if instructionID == "" {
-		return store.JobAgent{}, notFound("find job agent", store.ErrNotFound)
+		return store.PoolUpdateAgent{}, notFound("find job agent", store.ErrNotFound)
 	}
 	a, err := scanJobAgent(q.db.QueryRowContext(ctx, `SELECT `+jobAgentColumns+` FROM job_agents WHERE instruction_id = $1`, instructionID))
 	if err != nil {
@@ -216,7 +216,7 @@ func (q queries) FindJobAgent(ctx context.Context, instructionID string) (store.
 	return a, nil
 }
 
-func (q queries) ListJobAgentsByAgent(ctx context.Context, agentID string) ([]store.JobAgent, error) {
+func (q queries) ListPoolUpdateAgentsByAgent(ctx context.Context, agentID string) ([]store.PoolUpdateAgent, error) {
 	cols := "ja." + strings.ReplaceAll(jobAgentColumns, ", ", ", ja.")
 	rows, err := q.db.QueryContext(ctx, `SELECT `+cols+` FROM job_agents ja JOIN jobs j ON j.id = ja.job_id
 		WHERE ja.agent_id = $1 ORDER BY j.created_at, j.id`, agentID)

@@ -25,6 +25,16 @@ func (q queries) GetTeamByName(ctx context.Context, name string) (store.Team, er
 	return t, nil
 }
 
+func (q queries) ListTeams(ctx context.Context) ([]store.Team, error) {
+	return list(ctx, q, `SELECT id, name, created_at FROM teams ORDER BY name`, nil, func(r scanner) (store.Team, error) {
+		var t store.Team
+		var created int64
+		err := r.Scan(&t.ID, &t.Name, &created)
+		t.CreatedAt = fromMS(created)
+		return t, err
+	})
+}
+
 func (q queries) CreateServiceUserKey(ctx context.Context, k store.ServiceUserKey) error {
 	_, err := q.exec(ctx, "create service user key",
 		`INSERT INTO service_user_keys (id, team_id, user_name, secret_hash, roles, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -36,9 +46,9 @@ func (q queries) GetServiceUserKey(ctx context.Context, teamID, keyID string) (s
 	var k store.ServiceUserKey
 	var roles string
 	var created int64
-	err := q.db.QueryRowContext(ctx, `SELECT id, team_id, user_name, secret_hash, roles, created_at
+	err := q.db.QueryRowContext(ctx, `SELECT id, team_id, user_name, user_id, secret_hash, roles, created_at
 		FROM service_user_keys WHERE team_id = $1 AND id = $2`, teamID, keyID).
-		Scan(&k.ID, &k.TeamID, &k.UserName, &k.SecretHash, &roles, &created)
+		Scan(&k.ID, &k.TeamID, &k.UserName, &k.UserID, &k.SecretHash, &roles, &created)
 	if err != nil {
 		return k, notFound("get service user key", err)
 	}

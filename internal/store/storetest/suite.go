@@ -45,6 +45,7 @@ func Run(t *testing.T, b Backend) {
 		{"Events", testEvents},
 		{"OPAUsers", testOPAUsers}, {"OPAGroups", testOPAGroups}, {"OPAKeysAndTokens", testOPAKeysAndTokens},
 		{"ResourceGroups", testResourceGroups}, {"Projects", testProjects},
+		{"EnrollmentTokens", testEnrollmentTokens}, {"Servers", testServers}, {"ServerInstructions", testServerInstructions},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -22,10 +22,16 @@ func testTeamsAndKeys(t *testing.T, s store.Store) {
 	must(t, s.CreateServiceUserKey(ctx, k))
 	got, err := s.GetServiceUserKey(ctx, "tm1", "key1")
 	must(t, err)
-	if got.SecretHash != "sh" || len(got.Roles) != 2 || got.Roles[1] != "security_admin" {
+	if got.SecretHash != "sh" || got.UserID != "" || len(got.Roles) != 2 || got.Roles[1] != "security_admin" {
 		t.Fatalf("got %+v", got)
 	}
 	must(t, s.CreateTeam(ctx, store.Team{ID: "tm2", Name: "other", CreatedAt: t0}))
+	must(t, s.CreateTeam(ctx, store.Team{ID: "tm3", Name: "beta", CreatedAt: t0}))
+	teams, err := s.ListTeams(ctx)
+	must(t, err)
+	if len(teams) != 3 || teams[0].Name != "acme" || teams[1].Name != "beta" || teams[2].ID != "tm2" || !teams[2].CreatedAt.Equal(t0) {
+		t.Fatalf("teams %+v", teams)
+	}
 	_, err = s.GetServiceUserKey(ctx, "tm2", "key1")
 	wantErr(t, err, store.ErrNotFound)
 

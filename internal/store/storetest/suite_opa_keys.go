@@ -24,7 +24,7 @@ func testOPAKeysAndTokens(t *testing.T, s store.Store) {
 	// The bootstrap-era lookup finds the key, with its user's name.
 	legacy, err := s.GetServiceUserKey(ctx, "tm1", "k1")
 	must(t, err)
-	if legacy.UserName != "robot" || legacy.SecretHash != "hk1" {
+	if legacy.UserName != "robot" || legacy.UserID != robot.ID || legacy.SecretHash != "hk1" {
 		t.Fatalf("legacy view %+v", legacy)
 	}
 	// A key stored before keys had users is listed under user "" until it is given one.

@@ -42,12 +42,12 @@ func testConcurrentTx(t *testing.T, s store.Store) {
 			defer wg.Done()
 			for i := 0; i < each; i++ {
 				errs <- s.InTx(ctx, func(q store.Queries) error {
-					j, err := q.GetJob(ctx, "p1", "j1")
+					j, err := q.GetPoolUpdate(ctx, "p1", "j1")
 					if err != nil {
 						return err
 					}
 					j.SortOrder++
-					return q.SaveJob(ctx, j)
+					return q.SavePoolUpdate(ctx, j)
 				})
 			}
 		}()
@@ -57,7 +57,7 @@ func testConcurrentTx(t *testing.T, s store.Store) {
 	for err := range errs {
 		must(t, err)
 	}
-	j, err := s.GetJob(ctx, "p1", "j1")
+	j, err := s.GetPoolUpdate(ctx, "p1", "j1")
 	must(t, err)
 	if j.SortOrder != workers*each || j.Version != workers*each {
 		t.Fatalf("sortOrder %d version %d, want %d", j.SortOrder, j.Version, workers*each)
@@ -76,14 +76,14 @@ func testLockPoolTakesTurns(t *testing.T, s store.Store) {
 		if _, err := q.LockPool(ctx, "org1", "p1"); err != nil {
 			return err
 		}
-		jobs, err := q.ListJobs(ctx, "p1")
+		jobs, err := q.ListPoolUpdates(ctx, "p1")
 		if err != nil || len(jobs) > 0 {
 			return err
 		}
-		return q.CreateJob(ctx, store.Job{ID: "j" + string(rune('1'+i)), OrgID: "org1", PoolID: "p1",
+		return q.CreatePoolUpdate(ctx, store.PoolUpdate{ID: "j" + string(rune('1'+i)), OrgID: "org1", PoolID: "p1",
 			Status: "Scheduled", CreatedAt: t0, UpdatedAt: t0})
 	})
-	jobs, err := s.ListJobs(ctx, "p1")
+	jobs, err := s.ListPoolUpdates(ctx, "p1")
 	must(t, err)
 	if len(jobs) != 1 {
 		t.Fatalf("%d jobs, want 1: both transactions acted on what they read before the other committed", len(jobs))

@@ -1,0 +1,65 @@
+package opa
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/keyward/keyward/internal/fault"
+	"github.com/keyward/keyward/internal/httpapi/paging"
+	"github.com/keyward/keyward/internal/httpapi/wire"
+	"github.com/keyward/keyward/internal/pam"
+	"github.com/keyward/keyward/internal/store"
+)
+
+// projectRef is the project a request's path names, after checking that the caller may reach
+// its resource group.
+func (h *Handlers) projectRef(r *http.Request, teamWide ...string) (pam.ProjectRef, error) {
+	rgID, err := h.resourceGroupAccess(r, teamWide...)
+	p := wire.PrincipalFrom(r)
+	return pam.ProjectRef{TeamID: p.TeamID, TeamName: r.PathValue("team_name"), ResourceGroupID: rgID,
+		ProjectID: r.PathValue("project_id")}, err
+}
+
+// resourceGroupAccess returns the path's resource group once the caller may reach it: holding
+// one of the team-wide roles (resource_admin when none are named), or else being a delegated
+// admin of this resource group through an owner group. OPA answers a refusal with 401.
+func (h *Handlers) resourceGroupAccess(r *http.Request, teamWide ...string) (string, error) {
+	rgID := r.PathValue("resource_group_id")
+	if len(teamWide) == 0 {
+		teamWide = []string{pam.RoleResourceAdmin}
+	}
+	p := wire.PrincipalFrom(r)
+	if p.HasAnyRole(teamWide...) {
+		return rgID, nil
+	}
+	ok, err := h.PAM.DelegatedAdminOf(r.Context(), p.TeamID, p.Actor, rgID)
+	if err != nil {
+		return rgID, err
+	}
+	if !ok {
+		return rgID, fault.Unauthorizedf("Missing capability: role")
+	}
+	return rgID, nil
+}
+
+// writeList answers an OPA list request with one page read through fetch, ordered by key.
+func writeList[T any](h *Handlers, w http.ResponseWriter, r *http.Request, key func(T) string,
+	fetch func(ctx context.Context, p store.Page) ([]T, error)) error {
+	req, err := h.Paging.Parse(r)
+	if err != nil {
+		return err
+	}
+	ids := r.URL.Query()["id"]
+	page, err := paging.List(r.Context(), req, key, func(ctx context.Context, after string, desc bool, limit int) ([]T, error) {
+		p := store.Page{After: after, Descending: desc, Limit: limit}
+		if ids != nil {
+			p.IDs = ids
+		}
+		return fetch(ctx, p)
+	})
+	if err != nil {
+		return err
+	}
+	paging.Write(h.Paging, w, r, req, page)
+	return nil
+}

@@ -1,0 +1,111 @@
+package pam
+
+import (
+	"context"
+
+	"github.com/keyward/keyward/internal/fault"
+	"github.com/keyward/keyward/internal/store"
+)
+
+// ServerAccount is a discovered local account. Managed stays false until a project password
+// policy exists to manage it.
+type ServerAccount struct {
+	store.ServerAccount
+	Managed bool
+}
+
+func accountViews(as []store.ServerAccount) []ServerAccount {
+	out := make([]ServerAccount, len(as))
+	for i, a := range as {
+		out[i] = ServerAccount{ServerAccount: a}
+	}
+	return out
+}
+
+// ListProjectServerAccounts pages a project's server accounts by id.
+func (s *Service) ListProjectServerAccounts(ctx context.Context, ref ProjectRef, p store.Page) ([]ServerAccount, error) {
+	if _, err := s.project(ctx, s.Store, ref); err != nil {
+		return nil, err
+	}
+	return s.listAccounts(ctx, ref.TeamID, store.AccountFilter{ResourceGroupID: ref.ResourceGroupID, ProjectID: ref.ProjectID}, p)
+}
+
+// ListServerServerAccounts pages one server's accounts by id.
+func (s *Service) ListServerServerAccounts(ctx context.Context, ref ProjectRef, serverID string, p store.Page) ([]ServerAccount, error) {
+	if _, err := s.ProjectServer(ctx, ref, serverID); err != nil {
+		return nil, err
+	}
+	return s.listAccounts(ctx, ref.TeamID, store.AccountFilter{ProjectID: ref.ProjectID, ServerID: serverID}, p)
+}
+
+// ListResourceGroupServerAccounts pages a resource group's server accounts by id.
+func (s *Service) ListResourceGroupServerAccounts(ctx context.Context, teamID, rgID string, p store.Page) ([]ServerAccount, error) {
+	if !storable(rgID) {
+		return nil, fault.Missing(rgID, "ResourceGroup")
+	}
+	if _, err := s.Store.GetResourceGroup(ctx, teamID, rgID); err != nil {
+		return nil, missing(err, rgID, "ResourceGroup")
+	}
+	return s.listAccounts(ctx, teamID, store.AccountFilter{ResourceGroupID: rgID}, p)
+}
+
+// ListTeamServerAccounts pages every server account of the team by id.
+func (s *Service) ListTeamServerAccounts(ctx context.Context, teamID string, p store.Page) ([]ServerAccount, error) {
+	return s.listAccounts(ctx, teamID, store.AccountFilter{}, p)
+}
+
+func (s *Service) listAccounts(ctx context.Context, teamID string, f store.AccountFilter, p store.Page) ([]ServerAccount, error) {
+	if err := checkPage(p); err != nil {
+		return nil, err
+	}
+	as, err := s.Store.ListServerAccounts(ctx, teamID, f, p)
+	return accountViews(as), err
+}
+
+// ProjectServerAccount returns one of a project's server accounts.
+func (s *Service) ProjectServerAccount(ctx context.Context, ref ProjectRef, id string) (ServerAccount, error) {
+	if _, err := s.project(ctx, s.Store, ref); err != nil {
+		return ServerAccount{}, err
+	}
+	if !storable(id) {
+		return ServerAccount{}, fault.Missing(id, "ServerAccount")
+	}
+	a, err := s.Store.GetServerAccount(ctx, ref.TeamID, ref.ProjectID, id)
+	return ServerAccount{ServerAccount: a}, missing(err, id, "ServerAccount")
+}
+
+// syncAccounts makes a server's stored accounts the reported logins while the project discovers
+// accounts, and none while it does not.
+func (s *Service) syncAccounts(ctx context.Context, q store.Queries, p store.Project, srv store.Server, logins []string) error {
+	have, err := q.ListServerAccounts(ctx, srv.TeamID, store.AccountFilter{ServerID: srv.ID}, store.Page{})
+	if err != nil {
+		return err
+	}
+	want := map[string]bool{}
+	if p.ServerAccountManagement {
+		for _, l := range logins {
+			want[l] = true
+		}
+	}
+	for _, a := range have {
+		if want[a.Login] {
+			delete(want, a.Login)
+			continue
+		}
+		if err := q.DeleteServerAccount(ctx, srv.ID, a.ID); err != nil {
+			return err
+		}
+	}
+	now := s.Clock.Now()
+	for _, l := range logins { // in reported order, so ids follow the agent's listing
+		if !want[l] {
+			continue
+		}
+		delete(want, l)
+		if err := q.CreateServerAccount(ctx, store.ServerAccount{ID: newID(), TeamID: srv.TeamID, ResourceGroupID: srv.ResourceGroupID,
+			ProjectID: srv.ProjectID, ServerID: srv.ID, Login: l, CreatedAt: now}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,57 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/keyward/keyward/internal/store"
+)
+
+const accountCols = `a.id, a.team_id, a.resource_group_id, a.project_id, a.server_id, s.hostname, a.login, a.created_at`
+
+const accountFrom = ` FROM opa_server_accounts a JOIN opa_servers s ON s.id = a.server_id`
+
+func scanServerAccount(r scanner) (store.ServerAccount, error) {
+	var a store.ServerAccount
+	var created int64
+	err := r.Scan(&a.ID, &a.TeamID, &a.ResourceGroupID, &a.ProjectID, &a.ServerID, &a.Hostname, &a.Login, &created)
+	a.CreatedAt = fromMS(created)
+	return a, err
+}
+
+func (q queries) CreateServerAccount(ctx context.Context, a store.ServerAccount) error {
+	_, err := q.exec(ctx, "create server account", `INSERT INTO opa_server_accounts (id, team_id, resource_group_id, project_id,
+		server_id, login, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.ID, a.TeamID, a.ResourceGroupID, a.ProjectID,
+		a.ServerID, a.Login, ms(a.CreatedAt))
+	return err
+}
+
+func (q queries) DeleteServerAccount(ctx context.Context, serverID, id string) error {
+	res, err := q.exec(ctx, "delete server account", `DELETE FROM opa_server_accounts WHERE server_id = $1 AND id = $2`, serverID, id)
+	return mustAffect(res, err, notFound("delete server account", store.ErrNotFound))
+}
+
+func (q queries) GetServerAccount(ctx context.Context, teamID, projectID, id string) (store.ServerAccount, error) {
+	a, err := scanServerAccount(q.db.QueryRowContext(ctx, `SELECT `+accountCols+accountFrom+`
+		WHERE a.team_id = $1 AND a.project_id = $2 AND a.id = $3`, teamID, projectID, id))
+	if err != nil {
+		return a, notFound("get server account", err)
+	}
+	return a, nil
+}
+
+func (q queries) ListServerAccounts(ctx context.Context, teamID string, f store.AccountFilter, p store.Page) ([]store.ServerAccount, error) {
+	var b strings.Builder
+	b.WriteString(`SELECT ` + accountCols + accountFrom + ` WHERE a.team_id = $1`)
+	args := []any{teamID}
+	for _, c := range []struct{ col, v string }{{"a.resource_group_id", f.ResourceGroupID}, {"a.project_id", f.ProjectID},
+		{"a.server_id", f.ServerID}} {
+		if c.v != "" {
+			args = append(args, c.v)
+			fmt.Fprintf(&b, " AND %s = $%d", c.col, len(args))
+		}
+	}
+	query, args := paged(b.String(), args, p, "", "a.id")
+	return list(ctx, q, query, args, scanServerAccount)
+}
