@@ -31,6 +31,7 @@ import (
 	"github.com/keyward/keyward/internal/store"
 	"github.com/keyward/keyward/internal/store/postgres"
 	"github.com/keyward/keyward/internal/store/sqlite"
+	"github.com/keyward/keyward/internal/vault"
 )
 
 // App is a configured keyward server.
@@ -110,6 +111,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 		(&okta.Handlers{Pools: d.pools}).Routes(),
 		(&admin.Handlers{Pools: d.pools, Auth: authn, PAM: pamSvc, Clock: realNow}).Routes(),
 		(&opa.Handlers{Auth: authn, PAM: pamSvc, Paging: paging.OPA{Key: derivedKey(rawKey, "opa-paging")},
+			Vault:    vault.NewKeys(derivedKey(rawKey, "opa-vault")),
 			TokenTTL: cfg.TokenTTL, Now: realNow}).Routes(),
 		(&serverproto.Handlers{PAM: pamSvc}).Routes(),
 	}

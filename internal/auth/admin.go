@@ -12,6 +12,7 @@ import (
 
 	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/ids"
+	"github.com/keyward/keyward/internal/limits"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -20,8 +21,8 @@ func (s *Service) CreateAPIToken(ctx context.Context, orgID, name string, admin 
 	if strings.TrimSpace(name) == "" {
 		return store.APIToken{}, "", fault.Invalidf("ApiToken", "name: must not be empty")
 	}
-	if strings.ContainsRune(name, 0) {
-		return store.APIToken{}, "", fault.Invalidf("ApiToken", "name: must not contain NUL characters")
+	if cause := limits.Check("name", name, limits.Name); cause != "" {
+		return store.APIToken{}, "", fault.Invalidf("ApiToken", cause)
 	}
 	secret := "00" + ids.Secret()
 	t := store.APIToken{ID: ids.New(ids.Token), OrgID: orgID, Name: name, Hash: ids.Hash(secret), Admin: admin, CreatedAt: now}
@@ -35,8 +36,8 @@ func (s *Service) CreateServiceApp(ctx context.Context, orgID, name string, scop
 	if strings.TrimSpace(name) == "" {
 		causes = append(causes, "name: must not be empty")
 	}
-	if strings.ContainsRune(name, 0) {
-		causes = append(causes, "name: must not contain NUL characters")
+	if cause := limits.Check("name", name, limits.Name); cause != "" {
+		causes = append(causes, cause)
 	}
 	if len(scopes) == 0 {
 		causes = append(causes, "scopes: at least one scope is required")

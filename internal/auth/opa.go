@@ -3,11 +3,11 @@ package auth
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/ids"
+	"github.com/keyward/keyward/internal/limits"
 	"github.com/keyward/keyward/internal/pam"
 	"github.com/keyward/keyward/internal/store"
 )
@@ -68,7 +68,7 @@ func (TokenRoles) Roles(_ context.Context, c OPACredential) ([]string, error) {
 // MintUserToken) of an active user of that team. A token of another team is invalid here.
 func (s *Service) OPA(ctx context.Context, header, teamName string, now time.Time) (*Principal, error) {
 	cred, err := bearer(header)
-	if err != nil || strings.ContainsRune(teamName, 0) {
+	if err != nil || !limits.Storable(teamName) {
 		return nil, ErrInvalid
 	}
 	team, err := s.Store.GetTeamByName(ctx, teamName)

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/keyward/keyward/internal/fault"
+	"github.com/keyward/keyward/internal/limits"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -46,16 +47,9 @@ func checkPrincipalName(field, name string) string {
 	return checkText(field, name)
 }
 
-// checkText is the cause against free text PostgreSQL could not store, or "".
-func checkText(field, s string) string {
-	if !utf8.ValidString(s) {
-		return field + ": must be valid UTF-8"
-	}
-	if strings.ContainsRune(s, 0) {
-		return field + ": must not hold NUL bytes"
-	}
-	return ""
-}
+// checkText is the cause against free text PostgreSQL could not store (or longer than any text
+// keyward takes), or "".
+func checkText(field, s string) string { return limits.Check(field, s, limits.Text) }
 
 // causes drops the empty ones.
 func causes(cs ...string) []string {

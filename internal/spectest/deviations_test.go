@@ -66,6 +66,11 @@ func TestDeviationsAreDocumented(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, p := range Patches {
+		if p.Name == "" || p.Reason == "" || p.Apply == nil || !strings.Contains(string(doc), "`"+p.Name+"`") {
+			t.Errorf("patch %q is incomplete or not named in docs/opa.md", p.Name)
+		}
+	}
 	for _, d := range Deviations {
 		if d.Name == "" || d.Reason == "" || d.Applies == nil || d.Check == nil {
 			t.Errorf("deviation %q is incomplete", d.Name)

@@ -173,6 +173,9 @@ func load(path, name string, prof profile) (*Spec, error) {
 	if doc.Paths.Len() == 0 {
 		return nil, errors.New("document has no paths")
 	}
+	if err := patch(name, doc); err != nil {
+		return nil, err
+	}
 	s := &Spec{name: name, profile: prof, doc: doc}
 	// Route on the path alone: the documents name production hosts.
 	doc.Servers = openapi3.Servers{{URL: "/"}}

@@ -40,4 +40,5 @@ type Queries interface {
 	OPAPrincipals
 	OPAProjects
 	OPAServers
+	OPAPolicies
 }

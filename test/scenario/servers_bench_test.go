@@ -51,10 +51,10 @@ func benchServers(b *testing.B, backend string, n int) {
 	if backend == "postgres" {
 		url = storetest.PostgresURL(b)
 	}
-	p := startProcess(b, url, "KEYWARD_OPA_TEAM=acme", "KEYWARD_OPA_KEY_ID=key-1", "KEYWARD_OPA_KEY_SECRET=secret-1")
+	p := startProcess(b, url, "KEYWARD_OPA_TEAM=acme", "KEYWARD_OPA_KEY_ID=key-1", "KEYWARD_OPA_KEY_SECRET="+opaSecret)
 	rgID, prID := benchProject(b, url)
 	admin := client.New(p.URL, client.WithToken(apptest.AdminToken))
-	opa := client.NewOPA(p.URL, "acme", "key-1", "secret-1")
+	opa := client.NewOPA(p.URL, "acme", "key-1", opaSecret)
 	tok, err := opa.CreateServerEnrollmentToken(ctx, rgID, prID, "benchmark")
 	if err != nil {
 		b.Fatal(err)

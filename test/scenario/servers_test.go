@@ -34,14 +34,17 @@ type serverEnv struct {
 	rgID, prID string
 }
 
+// opaSecret is the bootstrap team's key secret, as strong as a generated one.
+const opaSecret = "scenario-key-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
+
 func newServerEnv(t *testing.T, postgres bool) *serverEnv {
 	t.Helper()
 	s := apptest.Start(t, apptest.Options{Postgres: postgres, VirtualClock: true, Configure: func(c *config.Config) {
 		c.TickInterval, c.ServerStaleAfter = time.Hour, staleAfter
-		c.OPATeam, c.OPAKeyID, c.OPAKeySecret = "acme", "key-1", "secret-1"
+		c.OPATeam, c.OPAKeyID, c.OPAKeySecret = "acme", "key-1", opaSecret
 	}})
 	e := &serverEnv{env: &env{t: t, ctx: t.Context(), s: s},
-		opa: client.NewOPA(s.URL, "acme", "key-1", "secret-1", client.WithHTTPClient(s.HTTP))}
+		opa: client.NewOPA(s.URL, "acme", "key-1", opaSecret, client.WithHTTPClient(s.HTTP))}
 	// Resource groups and projects are made through the domain: their own endpoints are
 	// exercised by their own tests.
 	team, err := s.App.Store().GetTeamByName(e.ctx, "acme")

@@ -16,6 +16,7 @@ import (
 	"github.com/keyward/keyward/internal/httpapi/paging"
 	"github.com/keyward/keyward/internal/httpapi/wire"
 	"github.com/keyward/keyward/internal/pam"
+	"github.com/keyward/keyward/internal/vault"
 )
 
 // Handlers serves the OPA API.
@@ -23,6 +24,7 @@ type Handlers struct {
 	Auth     *auth.Service
 	PAM      *pam.Service
 	Paging   paging.OPA
+	Vault    *vault.Keys // the teams' vault keys (GET /vault/jwks.json)
 	TokenTTL time.Duration
 	Now      func() time.Time // real time: service tokens must not expire on a virtual clock jump
 }

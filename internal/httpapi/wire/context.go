@@ -2,8 +2,9 @@ package wire
 
 import (
 	"context"
-	"github.com/keyward/keyward/internal/auth"
 	"net/http"
+
+	"github.com/keyward/keyward/internal/auth"
 )
 
 // Info is per-request state shared by the middleware and handlers: it is created once, at the

@@ -8,8 +8,6 @@ import (
 	"github.com/keyward/keyward/internal/store"
 )
 
-func itoa(i int) string { return strconv.Itoa(i) }
-
 const jobColumns = `id, org_id, pool_id, name, agent_type, enabled, notify_admin, reason, sort_order, status, target_version,
 	scheduled, cron, timezone, duration, delay_days, last_updated, window_end, version, created_at, updated_at`
 
@@ -93,7 +91,7 @@ func placeholders(values []string) (string, []any) {
 	args := make([]any, len(values))
 	marks := make([]string, len(values))
 	for i, v := range values {
-		args[i], marks[i] = v, "$"+itoa(i+1)
+		args[i], marks[i] = v, "$"+strconv.Itoa(i+1)
 	}
 	return strings.Join(marks, ", "), args
 }

@@ -46,6 +46,7 @@ func Run(t *testing.T, b Backend) {
 		{"OPAUsers", testOPAUsers}, {"OPAGroups", testOPAGroups}, {"OPAKeysAndTokens", testOPAKeysAndTokens},
 		{"ResourceGroups", testResourceGroups}, {"Projects", testProjects},
 		{"EnrollmentTokens", testEnrollmentTokens}, {"Servers", testServers}, {"ServerInstructions", testServerInstructions},
+		{"ProjectSettings", testProjectSettings}, {"SecurityPolicies", testSecurityPolicies},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

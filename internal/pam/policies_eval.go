@@ -1,0 +1,123 @@
+package pam
+
+import (
+	"context"
+	"maps"
+	"slices"
+
+	"github.com/keyward/keyward/internal/store"
+)
+
+// Account describes a server account as evaluation sees it: where it is (team, resource group,
+// project, server and the server's labels) and which account it is. The server-account
+// aggregate fills it in.
+type Account struct {
+	TeamID          string
+	ResourceGroupID string
+	ProjectID       string
+	ServerID        string
+	ServerLabels    map[string]string
+	AccountID       string
+	AccountName     string
+}
+
+// AccessMethod is a privilege a user holds on an account, whether using it needs a checkout,
+// and for how long a checkout lasts.
+type AccessMethod struct {
+	Privilege        string
+	CheckoutRequired bool
+	CheckoutSeconds  int
+}
+
+// AccessMethods returns the access methods a user holds on a server account through the active
+// policies of its groups in the account's resource group. A user not active holds none.
+func (s *Service) AccessMethods(ctx context.Context, userID string, acct Account) ([]AccessMethod, error) {
+	u, err := s.Store.GetOPAUser(ctx, acct.TeamID, userID)
+	if err != nil {
+		return nil, missing(err, userID, "User")
+	}
+	if u.Status != store.UserActive {
+		return nil, nil
+	}
+	groups, err := s.Store.ListOPAUserGroups(ctx, acct.TeamID, userID, store.Page{})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(groups))
+	for i, g := range groups {
+		ids[i] = g.ID
+	}
+	stored, err := s.Store.ListSecurityPoliciesOfGroups(ctx, acct.TeamID, ids)
+	if err != nil {
+		return nil, err
+	}
+	policies := make([]SecurityPolicy, 0, len(stored))
+	for _, sp := range stored {
+		p, err := policyOf(ctx, s.Store, sp, []store.OPAGroup{})
+		if err != nil {
+			return nil, err
+		}
+		policies = append(policies, p)
+	}
+	checkout, err := s.projectCheckoutSettings(ctx, s.Store, acct.TeamID, acct.ProjectID, ServerAccounts)
+	if err != nil {
+		return nil, err
+	}
+	return Evaluate(policies, acct, checkout), nil
+}
+
+// Evaluate is the decision itself, without I/O: the privileges that the active policies (all
+// already known to name one of the user's groups) grant on the account, each once, sorted.
+// Checkout is required as the project's settings say for the account's name; its duration is
+// the project's, or the longest override of the rules granting the privilege.
+func Evaluate(policies []SecurityPolicy, acct Account, checkout CheckoutSettings) []AccessMethod {
+	held := map[string]AccessMethod{}
+	for _, p := range policies {
+		if !p.Active || p.ResourceGroupID != acct.ResourceGroupID {
+			continue
+		}
+		for _, r := range p.Rules {
+			if r.ResourceType != ServerBasedResource || !slices.ContainsFunc(r.Servers, func(s ServerSelector) bool { return s.matches(acct) }) {
+				continue
+			}
+			for _, priv := range r.Privileges {
+				if !priv.Granted || !slices.Contains(serverPrivileges, priv.Type) {
+					continue
+				}
+				m, ok := held[priv.Type]
+				if !ok {
+					m = AccessMethod{Privilege: priv.Type, CheckoutRequired: checkout.Applies(acct.AccountName)}
+				}
+				seconds := checkout.DurationSeconds
+				if r.OverrideCheckoutSeconds != nil {
+					seconds = *r.OverrideCheckoutSeconds
+				}
+				m.CheckoutSeconds = max(m.CheckoutSeconds, seconds)
+				held[priv.Type] = m
+			}
+		}
+	}
+	out := make([]AccessMethod, 0, len(held))
+	for _, k := range slices.Sorted(maps.Keys(held)) {
+		out = append(out, held[k])
+	}
+	return out
+}
+
+// matches reports whether the selector picks the account.
+func (s ServerSelector) matches(acct Account) bool {
+	switch s.Kind {
+	case SelectIndividualServer:
+		return s.ServerID == acct.ServerID
+	case SelectIndividualServerAccount:
+		return s.ServerID == acct.ServerID && s.AccountName == acct.AccountName
+	case SelectServerLabel:
+		for k, v := range s.Labels {
+			if got, ok := acct.ServerLabels[k]; !ok || got != v {
+				return false
+			}
+		}
+		return s.AccountSelector != AccountsUsername || slices.Contains(s.Usernames, acct.AccountName)
+	}
+	return false
+}

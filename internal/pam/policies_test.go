@@ -1,0 +1,128 @@
+package pam
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/keyward/keyward/internal/fault"
+	"github.com/keyward/keyward/internal/store"
+)
+
+func labelPolicy(name, rgID string, active bool) SecurityPolicy {
+	return SecurityPolicy{Name: name, Active: active, ResourceGroupID: rgID, Rules: []PolicyRule{{Name: "prod servers",
+		ResourceType: ServerBasedResource, Servers: []ServerSelector{{Kind: SelectServerLabel, Labels: map[string]string{"env": "prod"},
+			AccountSelector: AccountsNone}}, Privileges: grant(PrivilegePasswordCheckoutSSH)}}}
+}
+
+func TestSecurityPolicies(t *testing.T) {
+	onBothStores(t, func(f *fixture) {
+		team := f.team.Team.ID
+		sec := f.member("sec", RoleSecurityAdmin)
+		owners, err := f.svc.CreateGroup(f.ctx, team, "owners", nil)
+		f.must(err)
+		ops, err := f.svc.CreateGroup(f.ctx, team, "ops", nil)
+		f.must(err)
+		rg := f.newResourceGroup(team, "prod", owners.ID)
+		other := f.newResourceGroup(team, "dev")
+		proj := f.newProject(rg.ID, "web")
+		delegate := f.member("del")
+		f.must(f.svc.AddMember(f.ctx, team, "owners", "del"))
+
+		created, err := f.svc.CreateSecurityPolicy(f.ctx, sec, PolicyInput{Policy: labelPolicy("ssh", rg.ID, true), GroupIDs: []string{ops.ID}})
+		f.must(err)
+		if len(created.ID) != 36 || len(created.Groups) != 1 || created.Groups[0].Name != "ops" {
+			t.Fatalf("created %+v", created)
+		}
+		got, err := f.svc.SecurityPolicy(f.ctx, delegate, created.ID)
+		f.must(err)
+		if got.Rules[0].Servers[0].Labels["env"] != "prod" || !got.Rules[0].Privileges[0].Granted {
+			t.Fatalf("read %+v", got)
+		}
+		_, err = f.svc.CreateSecurityPolicy(f.ctx, sec, PolicyInput{Policy: labelPolicy("ssh", rg.ID, true)})
+		f.wantFault(err, fault.Conflict, "ssh")
+
+		// A delegated admin manages only its resource groups' policies.
+		_, err = f.svc.CreateSecurityPolicy(f.ctx, delegate, PolicyInput{Policy: labelPolicy("dev", other.ID, true)})
+		f.wantFault(err, fault.Forbidden, other.ID)
+		devPolicy, err := f.svc.CreateSecurityPolicy(f.ctx, sec, PolicyInput{Policy: labelPolicy("dev", other.ID, true)})
+		f.must(err)
+		_, err = f.svc.SecurityPolicy(f.ctx, delegate, devPolicy.ID)
+		f.wantFault(err, fault.NotFound, devPolicy.ID)
+		f.wantFault(f.svc.DeleteSecurityPolicy(f.ctx, delegate, devPolicy.ID), fault.NotFound, devPolicy.ID)
+		f.wantFault(f.svc.UpdateSecurityPolicy(f.ctx, delegate, created.ID, PolicyInput{Policy: labelPolicy("ssh", other.ID, true)}),
+			fault.Forbidden, other.ID)
+
+		// Invalid policies name the field and store nothing.
+		bad := labelPolicy("bad", rg.ID, true)
+		bad.Rules[0].OverrideCheckoutSeconds = ptr(10)
+		_, err = f.svc.CreateSecurityPolicy(f.ctx, sec, PolicyInput{Policy: bad})
+		f.wantFault(err, fault.Invalid, "rules[0].override_checkout_duration_in_seconds")
+		_, err = f.svc.CreateSecurityPolicy(f.ctx, sec, PolicyInput{Policy: labelPolicy("bad", rg.ID, true), GroupIDs: []string{"nope"}})
+		f.wantFault(err, fault.Invalid, "principals.user_groups: nope")
+		_, err = f.svc.CreateSecurityPolicy(f.ctx, sec, PolicyInput{Policy: labelPolicy("bad", "nope", true)})
+		f.wantFault(err, fault.Invalid, "resource_group")
+		list, err := f.svc.ListSecurityPolicies(f.ctx, team, store.Page{})
+		f.must(err)
+		if len(list) != 2 || list[0].Name != "dev" || list[1].Name != "ssh" {
+			t.Fatalf("list %+v", list)
+		}
+
+		// Evaluation: a member of ops holds the privilege on a prod server's account, until the
+		// policy is made inactive.
+		ann := f.member("ann")
+		f.must(f.svc.AddMember(f.ctx, team, "ops", "ann"))
+		f.must(f.svc.SetCheckoutSettings(f.ctx, sec, rg.ID, proj.ID, ServerAccounts, CheckoutSettingsInput{Required: ptr(true)}))
+		acct := Account{TeamID: team, ResourceGroupID: rg.ID, ProjectID: proj.ID, ServerID: "s1",
+			ServerLabels: map[string]string{"env": "prod"}, AccountID: "a1", AccountName: "root"}
+		methods, err := f.svc.AccessMethods(f.ctx, ann.UserID, acct)
+		f.must(err)
+		if len(methods) != 1 || methods[0] != (AccessMethod{PrivilegePasswordCheckoutSSH, true, 900}) {
+			t.Fatalf("methods %+v", methods)
+		}
+		none, err := f.svc.AccessMethods(f.ctx, delegate.UserID, acct)
+		f.must(err)
+		if len(none) != 0 {
+			t.Fatalf("a user outside the policy's groups holds %+v", none)
+		}
+		f.must(f.svc.UpdateSecurityPolicy(f.ctx, sec, created.ID, PolicyInput{Policy: labelPolicy("ssh", rg.ID, false), GroupIDs: []string{ops.ID}}))
+		methods, err = f.svc.AccessMethods(f.ctx, ann.UserID, acct)
+		f.must(err)
+		if len(methods) != 0 {
+			t.Fatalf("an inactive policy granted %+v", methods)
+		}
+		f.must(f.svc.DeleteSecurityPolicy(f.ctx, sec, created.ID))
+		_, err = f.svc.SecurityPolicy(f.ctx, sec, created.ID)
+		f.wantFault(err, fault.NotFound, created.ID)
+	})
+}
+
+func TestPolicyCheckNamesFields(t *testing.T) {
+	base := func(change func(*SecurityPolicy)) SecurityPolicy {
+		p := labelPolicy("p", "rg", true)
+		change(&p)
+		return p
+	}
+	tests := map[string]SecurityPolicy{
+		"name":                     base(func(p *SecurityPolicy) { p.Name = "" }),
+		"resource_group":           base(func(p *SecurityPolicy) { p.ResourceGroupID = "" }),
+		"rules[0].resource_type":   base(func(p *SecurityPolicy) { p.Rules[0].ResourceType = "moon" }),
+		"rules[0].privileges[0]":   base(func(p *SecurityPolicy) { p.Rules[0].Privileges = grant("secret") }),
+		"rules[0].privileges":      base(func(p *SecurityPolicy) { p.Rules[0].Privileges = nil }),
+		"selectors[0].selector_ty": base(func(p *SecurityPolicy) { p.Rules[0].Servers[0].Kind = "planet" }),
+		"selector.server":          base(func(p *SecurityPolicy) { p.Rules[0].Servers[0] = ServerSelector{Kind: SelectIndividualServer} }),
+		"selector.username": base(func(p *SecurityPolicy) {
+			p.Rules[0].Servers[0] = ServerSelector{Kind: SelectIndividualServerAccount, ServerID: "s"}
+		}),
+		"account_selector.usernam": base(func(p *SecurityPolicy) { p.Rules[0].Servers[0].AccountSelector = AccountsUsername }),
+		"conditions[0].condition_": base(func(p *SecurityPolicy) { p.Rules[0].Conditions = []Condition{{Type: "weather"}} }),
+	}
+	for field, p := range tests {
+		cs := p.check(nil)
+		if len(cs) == 0 || !strings.Contains(cs[0], field) {
+			t.Errorf("%s: causes %q", field, cs)
+		}
+	}
+	if cs := labelPolicy("p", "rg", true).check([]string{"g"}); len(cs) != 0 {
+		t.Errorf("a valid policy: %q", cs)
+	}
+}

@@ -1,0 +1,129 @@
+package pam
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/keyward/keyward/internal/fault"
+	"github.com/keyward/keyward/internal/store"
+)
+
+// projectInScope returns the project when the principal may act on it: holding one of the
+// team-wide roles, or else administering its resource group (a delegated admin). A project out
+// of the caller's reach is NotFound, as one that does not exist.
+func (s *Service) projectInScope(ctx context.Context, p Principal, rgID, projectID string, teamWide ...string) (store.Project, error) {
+	if !storable(rgID) || !storable(projectID) {
+		return store.Project{}, fault.Missing(projectID, "Project")
+	}
+	ok, err := s.HasRole(ctx, p, teamWide...)
+	if err == nil && !ok {
+		ok, err = s.CanAdminResourceGroup(ctx, p, rgID)
+	}
+	if err != nil {
+		return store.Project{}, err
+	}
+	if !ok {
+		return store.Project{}, fault.Missing(projectID, "Project")
+	}
+	proj, err := s.Store.GetProject(ctx, p.TeamID, rgID, projectID)
+	return proj, missing(err, projectID, "Project")
+}
+
+func settingsKind(kind AccountKind, doc string) string { return string(kind) + "_" + doc }
+
+// readSettings decodes a project's settings document into out, leaving out as it is (the
+// defaults) when the document was never set; it returns the time it was set.
+func readSettings(ctx context.Context, q store.Settings, teamID, projectID, kind string, out any) (store.ProjectSettings, error) {
+	doc, err := q.GetProjectSettings(ctx, teamID, projectID, kind)
+	if errors.Is(err, store.ErrNotFound) {
+		return doc, nil
+	}
+	if err != nil {
+		return doc, err
+	}
+	if err := json.Unmarshal(doc.Body, out); err != nil {
+		return doc, fmt.Errorf("project %s settings %s: %w", projectID, kind, err)
+	}
+	return doc, nil
+}
+
+func writeSettings(ctx context.Context, q store.Settings, doc store.ProjectSettings, v any) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	doc.Body = body
+	return q.PutProjectSettings(ctx, doc)
+}
+
+// Roles that reach every project's settings; delegated admins reach their resource groups'.
+var (
+	checkoutReaders = []string{RoleResourceAdmin, RoleSecurityAdmin}
+	checkoutWriters = []string{RoleSecurityAdmin}
+	passwordAdmins  = []string{RoleResourceAdmin}
+)
+
+// CheckoutSettings returns a project's checkout settings for a kind of account (the defaults
+// until set).
+func (s *Service) CheckoutSettings(ctx context.Context, p Principal, rgID, projectID string, kind AccountKind) (CheckoutSettings, error) {
+	if _, err := s.projectInScope(ctx, p, rgID, projectID, checkoutReaders...); err != nil {
+		return CheckoutSettings{}, err
+	}
+	return s.projectCheckoutSettings(ctx, s.Store, p.TeamID, projectID, kind)
+}
+
+// projectCheckoutSettings reads the settings without an access check, for evaluation.
+func (s *Service) projectCheckoutSettings(ctx context.Context, q store.Settings, teamID, projectID string, kind AccountKind) (CheckoutSettings, error) {
+	out := DefaultCheckoutSettings()
+	_, err := readSettings(ctx, q, teamID, projectID, settingsKind(kind, settingsCheckout), &out)
+	return out, err
+}
+
+// SetCheckoutSettings replaces a project's checkout settings for a kind of account; invalid
+// input is refused whole, naming each bad field.
+func (s *Service) SetCheckoutSettings(ctx context.Context, p Principal, rgID, projectID string, kind AccountKind, in CheckoutSettingsInput) error {
+	set, cs := in.settings()
+	if len(cs) > 0 {
+		return fault.Invalidf("CheckoutSettings", cs...)
+	}
+	if _, err := s.projectInScope(ctx, p, rgID, projectID, checkoutWriters...); err != nil {
+		return err
+	}
+	doc := store.ProjectSettings{TeamID: p.TeamID, ProjectID: projectID, Kind: settingsKind(kind, settingsCheckout), ModifiedAt: s.Clock.Now()}
+	return missing(writeSettings(ctx, s.Store, doc, set), projectID, "Project")
+}
+
+// PasswordPolicy returns a project's password policy for a kind of account (the default until
+// set, without a modification time).
+func (s *Service) PasswordPolicy(ctx context.Context, p Principal, rgID, projectID string, kind AccountKind) (PasswordPolicy, error) {
+	if _, err := s.projectInScope(ctx, p, rgID, projectID, passwordAdmins...); err != nil {
+		return PasswordPolicy{}, err
+	}
+	return s.ProjectPasswordPolicy(ctx, p.TeamID, projectID, kind)
+}
+
+// ProjectPasswordPolicy reads the policy without an access check, for rotation.
+func (s *Service) ProjectPasswordPolicy(ctx context.Context, teamID, projectID string, kind AccountKind) (PasswordPolicy, error) {
+	out := DefaultPasswordPolicy()
+	doc, err := readSettings(ctx, s.Store, teamID, projectID, settingsKind(kind, settingsPassword), &out)
+	out.ModifiedAt = doc.ModifiedAt
+	return out, err
+}
+
+// SetPasswordPolicy replaces a project's password policy for a kind of account and returns it
+// with its modification time; invalid input is refused whole, naming each bad field.
+func (s *Service) SetPasswordPolicy(ctx context.Context, p Principal, rgID, projectID string, kind AccountKind, in PasswordPolicyInput) (PasswordPolicy, error) {
+	pol, cs := in.policy()
+	if len(cs) > 0 {
+		return PasswordPolicy{}, fault.Invalidf("PasswordPolicy", cs...)
+	}
+	if _, err := s.projectInScope(ctx, p, rgID, projectID, passwordAdmins...); err != nil {
+		return PasswordPolicy{}, err
+	}
+	pol.ModifiedAt = s.Clock.Now().UTC().Truncate(time.Millisecond)
+	doc := store.ProjectSettings{TeamID: p.TeamID, ProjectID: projectID, Kind: settingsKind(kind, settingsPassword), ModifiedAt: pol.ModifiedAt}
+	return pol, missing(writeSettings(ctx, s.Store, doc, pol), projectID, "Project")
+}
