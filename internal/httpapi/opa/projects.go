@@ -60,11 +60,15 @@ type projectInput struct {
 	SharedStandardUserName       *string `json:"shared_standard_user_name"`
 }
 
-// decodeProject reads a project body into the domain's input.
-func decodeProject(r *http.Request) (pam.ProjectInput, error) {
+// projectWrite authorizes a project write in the path's resource group and decodes its body.
+func (h *Handlers) projectWrite(r *http.Request) (pam.Principal, pam.ProjectInput, error) {
+	p, err := h.resourceGroupAdmin(r)
+	if err != nil {
+		return p, pam.ProjectInput{}, err
+	}
 	var in projectInput
-	err := wire.Decode(r, &in)
-	return pam.ProjectInput(in), err
+	err = wire.Decode(r, &in)
+	return p, pam.ProjectInput(in), err
 }
 
 // listResourceGroupProjects is ListResourceGroupProjects, by name, `contains` filtering.
@@ -96,11 +100,7 @@ func (h *Handlers) listResourceGroupProjects(w http.ResponseWriter, r *http.Requ
 
 // createResourceGroupProject is CreateResourceGroupProject: 201 with the new project.
 func (h *Handlers) createResourceGroupProject(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.resourceGroupAdmin(r)
-	if err != nil {
-		return err
-	}
-	in, err := decodeProject(r)
+	p, in, err := h.projectWrite(r)
 	if err != nil {
 		return err
 	}
@@ -129,11 +129,7 @@ func (h *Handlers) fetchResourceGroupProject(w http.ResponseWriter, r *http.Requ
 // updateResourceGroupProject is UpdateResourceGroupProject: a merging PUT (fields not sent keep
 // their value) answering 204 with no body, as live OPA does (the spec says 200).
 func (h *Handlers) updateResourceGroupProject(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.resourceGroupAdmin(r)
-	if err != nil {
-		return err
-	}
-	in, err := decodeProject(r)
+	p, in, err := h.projectWrite(r)
 	if err != nil {
 		return err
 	}
