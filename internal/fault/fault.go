@@ -143,3 +143,7 @@ func As(err error) (*Error, bool) {
 	ok := errors.As(err, &e)
 	return e, ok
 }
+
+// MissingRole is OPA's answer to a caller without the operation's role, or whose delegated role
+// does not reach the resource group in question: 401, as OPA answers.
+func MissingRole() *Error { return Unauthorizedf("Missing capability: role") }

@@ -126,7 +126,7 @@ func (rt *router) authenticate(req *http.Request, r wire.Route) (*auth.Principal
 		}
 		if len(r.Roles) > 0 && !p.HasAnyRole(r.Roles...) {
 			// OPA answers a missing role with 401, not 403.
-			return p, fault.Unauthorizedf("Missing capability: role")
+			return p, fault.MissingRole()
 		}
 		return p, nil
 	}

@@ -162,9 +162,10 @@ func TestProjectSettingsService(t *testing.T) {
 		if ad.Required {
 			t.Fatal("server settings leaked into the AD kind")
 		}
-		// A delegated admin reaches only its resource groups; an unknown project is NotFound.
+		// A delegated admin reaches only its resource groups (elsewhere: a missing role, as OPA
+		// answers); an unknown project is NotFound.
 		_, err = f.svc.CheckoutSettings(f.ctx, delegate, elsewhere.ID, other.ID, ServerAccounts)
-		f.wantFault(err, fault.NotFound, other.ID)
+		f.wantFault(err, fault.Unauthorized, "Missing capability")
 		_, err = f.svc.PasswordPolicy(f.ctx, res, rg.ID, other.ID, ServerAccounts)
 		f.wantFault(err, fault.NotFound, other.ID)
 

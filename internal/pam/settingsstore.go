@@ -26,7 +26,7 @@ func (s *Service) projectInScope(ctx context.Context, p Principal, rgID, project
 		return store.Project{}, err
 	}
 	if !ok {
-		return store.Project{}, fault.Missing(projectID, "Project")
+		return store.Project{}, fault.MissingRole()
 	}
 	proj, err := s.Store.GetProject(ctx, p.TeamID, rgID, projectID)
 	return proj, missing(err, projectID, "Project")
@@ -85,12 +85,12 @@ func (s *Service) projectCheckoutSettings(ctx context.Context, q store.Settings,
 // SetCheckoutSettings replaces a project's checkout settings for a kind of account; invalid
 // input is refused whole, naming each bad field.
 func (s *Service) SetCheckoutSettings(ctx context.Context, p Principal, rgID, projectID string, kind AccountKind, in CheckoutSettingsInput) error {
+	if _, err := s.projectInScope(ctx, p, rgID, projectID, checkoutWriters...); err != nil {
+		return err
+	}
 	set, cs := in.settings()
 	if len(cs) > 0 {
 		return fault.Invalidf("CheckoutSettings", cs...)
-	}
-	if _, err := s.projectInScope(ctx, p, rgID, projectID, checkoutWriters...); err != nil {
-		return err
 	}
 	doc := store.ProjectSettings{TeamID: p.TeamID, ProjectID: projectID, Kind: settingsKind(kind, settingsCheckout), ModifiedAt: s.Clock.Now()}
 	return missing(writeSettings(ctx, s.Store, doc, set), projectID, "Project")
@@ -116,12 +116,12 @@ func (s *Service) ProjectPasswordPolicy(ctx context.Context, teamID, projectID s
 // SetPasswordPolicy replaces a project's password policy for a kind of account and returns it
 // with its modification time; invalid input is refused whole, naming each bad field.
 func (s *Service) SetPasswordPolicy(ctx context.Context, p Principal, rgID, projectID string, kind AccountKind, in PasswordPolicyInput) (PasswordPolicy, error) {
+	if _, err := s.projectInScope(ctx, p, rgID, projectID, passwordAdmins...); err != nil {
+		return PasswordPolicy{}, err
+	}
 	pol, cs := in.policy()
 	if len(cs) > 0 {
 		return PasswordPolicy{}, fault.Invalidf("PasswordPolicy", cs...)
-	}
-	if _, err := s.projectInScope(ctx, p, rgID, projectID, passwordAdmins...); err != nil {
-		return PasswordPolicy{}, err
 	}
 	pol.ModifiedAt = s.Clock.Now().UTC().Truncate(time.Millisecond)
 	doc := store.ProjectSettings{TeamID: p.TeamID, ProjectID: projectID, Kind: settingsKind(kind, settingsPassword), ModifiedAt: pol.ModifiedAt}

@@ -12,8 +12,8 @@ import (
 )
 
 // TestOPAProjectPaging lists 250 projects 100 at a time through client/: forwards over every
-// rel="next", then backwards over every rel="prev" from the last page; each project once, in
-// order, and no rel="next" on the last page.
+// rel="next", each project once, in order, and no Link at all on the last page; then backwards
+// over every rel="prev" from the page before the last, in pages of 100 and of 50.
 func TestOPAProjectPaging(t *testing.T) {
 	for _, db := range backends {
 		t.Run(db.name, func(t *testing.T) {
@@ -31,20 +31,29 @@ func TestOPAProjectPaging(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			first := "resource_groups/" + rg.ID + "/projects?count=100"
-			forwards, last := walkProjects(t, c, first, func(l client.PageLinks) string { return l.Next })
-			if strings.Join(forwards, ",") != strings.Join(want, ",") {
-				t.Fatalf("forwards: %d projects, want the 250 in order", len(forwards))
-			}
-			if last.Next != "" || last.Prev == "" {
-				t.Fatalf("last page links %+v: want no next, and a prev", last)
-			}
-			backwards, end := walkProjects(t, c, last.Prev, func(l client.PageLinks) string { return l.Prev })
-			if got := strings.Join(backwards, ","); got != strings.Join(append(want[100:200:200], want[:100]...), ",") {
-				t.Fatalf("backwards: %d projects, want 100..199 then 0..99", len(backwards))
-			}
-			if end.Prev != "" || end.Next == "" {
-				t.Errorf("first page reached backwards: links %+v, want only next", end)
+			next := func(l client.PageLinks) string { return l.Next }
+			prev := func(l client.PageLinks) string { return l.Prev }
+			for _, count := range []int{100, 50} {
+				first := fmt.Sprintf("resource_groups/%s/projects?count=%d", rg.ID, count)
+				forwards, pages := walkProjects(t, c, first, count, next)
+				if strings.Join(forwards, ",") != strings.Join(want, ",") {
+					t.Fatalf("forwards by %d: %d projects, want the 250 in order", count, len(forwards))
+				}
+				if last := pages[len(pages)-1]; last != (client.PageLinks{}) {
+					t.Fatalf("last page links %+v: want no Link", last)
+				}
+				beforeLast := pages[len(pages)-2]
+				backwards, back := walkProjects(t, c, beforeLast.Prev, count, prev)
+				var wantBack []string
+				for i := len(pages) - 3; i >= 0; i-- { // every page before the one before the last
+					wantBack = append(wantBack, want[i*count:(i+1)*count]...)
+				}
+				if strings.Join(backwards, ",") != strings.Join(wantBack, ",") {
+					t.Fatalf("backwards by %d: %d projects, want %d, the pages before the last two in reverse", count, len(backwards), len(wantBack))
+				}
+				if end := back[len(back)-1]; end.Prev != "" || end.Next == "" {
+					t.Errorf("first page reached backwards: links %+v, want only next", end)
+				}
 			}
 			var all []client.Project
 			if links, err := c.Page(ctx, "resource_groups/"+rg.ID+"/projects?count=1000", &all); err != nil || len(all) != 250 || links != (client.PageLinks{}) {
@@ -54,29 +63,30 @@ func TestOPAProjectPaging(t *testing.T) {
 	}
 }
 
-// walkProjects follows one kind of link from first and returns the names seen and the links of
-// the page where it stopped.
-func walkProjects(t *testing.T, c *client.OPA, first string, follow func(client.PageLinks) string) ([]string, client.PageLinks) {
+// walkProjects follows one kind of link from first, in pages of count (the last page forwards
+// may be shorter), and returns the names seen and each page's links.
+func walkProjects(t *testing.T, c *client.OPA, first string, count int, follow func(client.PageLinks) string) ([]string, []client.PageLinks) {
 	t.Helper()
 	var names []string
-	var links client.PageLinks
-	for target, pages := first, 0; target != ""; target, pages = follow(links), pages+1 {
-		if pages > 10 {
+	var pages []client.PageLinks
+	for target := first; target != ""; target = follow(pages[len(pages)-1]) {
+		if len(pages) > 10 {
 			t.Fatal("paging does not end")
 		}
 		var page []client.Project
-		var err error
-		if links, err = c.Page(context.Background(), target, &page); err != nil {
+		links, err := c.Page(context.Background(), target, &page)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if len(page) != 100 && len(page) != 50 {
-			t.Fatalf("a page of %d projects", len(page))
+		if len(page) == 0 || len(page) > count {
+			t.Fatalf("a page of %d projects, asked for %d", len(page), count)
 		}
 		for _, p := range page {
 			names = append(names, p.Name)
 		}
+		pages = append(pages, links)
 	}
-	return names, links
+	return names, pages
 }
 
 // TestOPAProjectInputRefused sends invalid projects and resource groups: each answers 400 or 404

@@ -34,6 +34,9 @@ var matrixParams = map[string]func(f *fixture, pattern string) string{
 	"server_id":                  func(f *fixture, _ string) string { return f.server() },
 	"server_account_id":          func(f *fixture, _ string) string { return f.serverAccount() },
 	"security_policy_id":         func(f *fixture, _ string) string { return f.securityPolicy() },
+	"ad_connection_id":           func(f *fixture, _ string) string { return f.adConnection() },
+	"ad_account_id":              func(f *fixture, _ string) string { return f.adAccount() },
+	"ad_account_rule_id":         func(f *fixture, _ string) string { return f.adRule() },
 }
 
 // matrixBodies are valid request bodies per operationId; %[1]s is replaced by a name unique to
@@ -50,16 +53,6 @@ var matrixBodies = map[string]string{
 	"AddUserToGroup":             `{"name":"%[2]s"}`,
 	"UpdatePasswordPolicyForProject": `{"min_length_in_bytes":20,"max_length_in_bytes":24,"enable_periodic_rotation":false,` +
 		`"character_options":{"upper_case":true,"lower_case":true,"digits":true,"punctuation":false}}`,
-}
-
-// matrixScopeHidden are the operations whose domain answers a caller holding the route's
-// delegated role, but not for the path's resource group, as if the project did not exist
-// (pam's projectInScope: 404), where the other OPA operations answer 401. The matrix accepts
-// that 404, and still requires the refused call to change nothing.
-var matrixScopeHidden = map[string]bool{
-	"FetchResourceGroupServerBasedProjectCheckoutSettings": true,
-	"GetPasswordPolicyForProject":                          true,
-	"UpdatePasswordPolicyForProject":                       true,
 }
 
 // world is the team and the principals every row is called by.
@@ -97,6 +90,8 @@ type fixture struct {
 	enroll *pam.EnrollmentToken
 	srv    string // a server enrolled in the project
 	policy string
+	adConn string // an Active Directory connection whose one account a rule places in the project
+	adRul  string
 }
 
 func (w *world) unique(prefix string) string { return fmt.Sprintf("%s-%d", prefix, w.seq.Add(1)) }
@@ -213,6 +208,41 @@ func (f *fixture) securityPolicy() string {
 		f.policy = sp.ID
 	}
 	return f.policy
+}
+
+// adConnection makes a connection of its own domain, fed one individual account under
+// OU=Service, which a rule places in the route's project and a sync applies.
+func (f *fixture) adConnection() string {
+	if f.adConn == "" {
+		ctx, teamID, n := f.w.ctx, f.w.teamID, f.w.seq.Add(1)
+		domain := fmt.Sprintf("corp%d.example", n)
+		dc := strings.ReplaceAll("DC="+domain, ".", ",DC=")
+		c, err := f.w.pam.CreateADConnection(ctx, teamID, pam.NewADConnection{Domain: domain, AppInstanceID: fmt.Sprintf("0oaAD%d", n)})
+		f.w.check(err)
+		f.w.check(f.w.pam.FeedADDirectory(ctx, teamID, c.ID, []pam.ADEntry{{SID: fmt.Sprintf("S-1-5-21-%d", n),
+			SAMAccountName: "svc", UPN: "svc@" + domain, DistinguishedName: "CN=svc,OU=Service," + dc, AccountType: pam.ADIndividual}}))
+		name, typ := f.w.unique("rule"), pam.ADIndividual
+		r, err := f.w.pam.CreateADRule(ctx, teamID, c.ID, pam.ADRuleInput{Name: &name, RuleType: &typ,
+			ResourceGroupID: f.resourceGroup().ID, ProjectID: f.project().ID, OrganizationalUnits: []string{"OU=Service," + dc}})
+		f.w.check(err)
+		f.w.check(f.w.pam.ForceSyncAD(ctx, teamID, c.ID))
+		f.adConn, f.adRul = c.ID, r.ID
+	}
+	return f.adConn
+}
+
+func (f *fixture) adRule() string {
+	f.adConnection()
+	return f.adRul
+}
+
+func (f *fixture) adAccount() string {
+	accounts, err := f.w.pam.ListConnectionADAccounts(f.w.ctx, f.w.teamID, f.adConnection(), store.Page{})
+	f.w.check(err)
+	if len(accounts) == 0 {
+		f.w.t.Fatal("matrix setup: the fed connection has no account")
+	}
+	return accounts[0].ID
 }
 
 // body is the request body of a write, with a name unique to the request.

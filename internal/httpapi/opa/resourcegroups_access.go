@@ -8,7 +8,7 @@ import (
 )
 
 // missingRole is OPA's answer to a caller without the role an operation needs: 401, not 403.
-func missingRole() error { return fault.Unauthorizedf("Missing capability: role") }
+func missingRole() error { return fault.MissingRole() }
 
 // resourceGroupAdmin returns the caller when it may administer the path's resource group: a
 // resource admin, or a delegated resource admin through one of the group's owner groups. A

@@ -37,7 +37,7 @@ func (h *Handlers) resourceGroupAccess(r *http.Request, teamWide ...string) (str
 		return rgID, err
 	}
 	if !ok {
-		return rgID, fault.Unauthorizedf("Missing capability: role")
+		return rgID, fault.MissingRole()
 	}
 	return rgID, nil
 }

@@ -137,17 +137,15 @@ func List[T any](ctx context.Context, req Request, key func(T) string, fetch Fet
 	return page, nil
 }
 
-// Write answers with {"list":[…]} and, when there is another page either way, one Link header
-// line holding the absolute rel="next" and rel="prev" URLs.
+// Write answers with {"list":[…]} and, when another page follows, one Link header line holding
+// the absolute rel="next" URL and (past the first page) rel="prev". The last page carries no
+// Link at all: OPA's clients read a Link without rel="next" as a move to the list's base URL.
 func Write[T any](o OPA, w http.ResponseWriter, r *http.Request, req Request, page Page[T]) {
-	var links []string
 	if page.Next != "" {
-		links = append(links, "<"+o.link(r, req, page.Next, false)+`>; rel="next"`)
-	}
-	if page.Prev != "" {
-		links = append(links, "<"+o.link(r, req, page.Prev, true)+`>; rel="prev"`)
-	}
-	if len(links) > 0 {
+		links := []string{"<" + o.link(r, req, page.Next, false) + `>; rel="next"`}
+		if page.Prev != "" {
+			links = append(links, "<"+o.link(r, req, page.Prev, true)+`>; rel="prev"`)
+		}
 		w.Header().Set("Link", strings.Join(links, ", "))
 	}
 	items := page.Items
