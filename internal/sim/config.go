@@ -84,7 +84,7 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (Co
 	fs.IntVar(&c.Servers, "servers", 0, "number of simulated servers (at least 1 with --enrollment-token)")
 	fs.IntVar(&c.AccountsPerServer, "accounts-per-server", 0, "local accounts on each simulated server: root, user-1, …")
 	fs.StringVar(&c.ServerPrefix, "server-prefix", "", "servers are named <prefix>-<i> (default "+defaultServerPrefix+")")
-	fs.DurationVar(&c.Duration, "duration", 0, "stop after this long (0: until interrupted)")
+	fs.DurationVar(&c.Duration, "duration", 0, "stop this long after the set-up (0: until interrupted)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}

@@ -30,16 +30,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return Run(ctx, cfg, stdout, stderr)
 }
 
-// Run runs the sim described by cfg until ctx is cancelled or cfg.Duration
-// has passed, then prints the summary. Setup failures are returned; being
-// stopped is not an error.
+// Run sets up the sim described by cfg, runs it until ctx is cancelled or cfg.Duration has
+// passed since the set-up ended (so a slow set-up never eats the run), then prints the
+// summary. Setup failures are returned; being stopped is not an error.
 func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	start := time.Now()
-	if cfg.Duration > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, cfg.Duration)
-		defer cancel()
-	}
 	fleet, err := newRunner(ctx, cfg, stderr)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -47,6 +42,11 @@ func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 			return nil
 		}
 		return err
+	}
+	if cfg.Duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, cfg.Duration)
+		defer cancel()
 	}
 
 	stop := make(chan struct{})
