@@ -41,4 +41,5 @@ type Queries interface {
 	OPAProjects
 	OPAServers
 	OPAPolicies
+	Checkouts
 }

@@ -47,6 +47,7 @@ func Run(t *testing.T, b Backend) {
 		{"ResourceGroups", testResourceGroups}, {"Projects", testProjects},
 		{"EnrollmentTokens", testEnrollmentTokens}, {"Servers", testServers}, {"ServerInstructions", testServerInstructions},
 		{"ProjectSettings", testProjectSettings}, {"SecurityPolicies", testSecurityPolicies},
+		{"Checkouts", testCheckouts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
