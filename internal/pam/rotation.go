@@ -66,11 +66,7 @@ func parseWorkID(id string) (string, int64, error) {
 // schedule adds a work item due at due for what happened at the moment at, once: an item
 // already there for the same moment is the same work.
 func schedule(ctx context.Context, q store.Queries, kind, accountID string, at, due time.Time) error {
-	err := q.AddWorkItem(ctx, store.WorkItem{Kind: kind, ID: workID(accountID, at), DueAt: due})
-	if errors.Is(err, store.ErrConflict) {
-		return nil
-	}
-	return err
+	return q.EnsureWorkItem(ctx, store.WorkItem{Kind: kind, ID: workID(accountID, at), DueAt: due})
 }
 
 func (s *Service) seal(plain string) string {
