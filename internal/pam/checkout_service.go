@@ -281,9 +281,29 @@ func (s *Service) RotateResource(ctx context.Context, p Principal, rgID, project
 	}))
 }
 
+// endTeamLostCheckouts ends the checkouts of every holder in the team that its policies no
+// longer grant: after a policy changes or goes.
+func (s *Service) endTeamLostCheckouts(ctx context.Context, teamID string) error {
+	cs, err := s.Store.ListCheckouts(ctx, teamID, store.CheckoutFilter{States: []string{store.CheckoutCheckedOut}}, store.Page{})
+	if err != nil {
+		return err
+	}
+	holders := map[string]bool{}
+	for _, c := range cs {
+		if !holders[c.UserID] {
+			holders[c.UserID] = true
+			if err := s.endLostCheckouts(ctx, teamID, c.UserID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // endLostCheckouts checks in, as system_user_lost_access, every checkout of the user that its
-// policies no longer grant. It runs where a user can lose access: leaving a group, being
-// deactivated.
+// policies no longer grant. It runs where a user can lose access, so the checkout ends at once:
+// leaving a group, being deactivated, a policy changed or deleted. (Group deletion and changes
+// of server labels are not among them: such a checkout runs until it expires.)
 func (s *Service) endLostCheckouts(ctx context.Context, teamID, userID string) error {
 	cs, err := s.Store.ListCheckouts(ctx, teamID, store.CheckoutFilter{UserID: userID, States: []string{store.CheckoutCheckedOut}}, store.Page{})
 	if err != nil {
@@ -291,10 +311,11 @@ func (s *Service) endLostCheckouts(ctx context.Context, teamID, userID string) e
 	}
 	for _, c := range cs {
 		methods, err := s.ServerAccountAccess(ctx, Principal{TeamID: teamID, UserID: userID}, c.AccountID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			if _, ok := fault.As(err); !ok {
-				return err
-			}
+		if _, gone := fault.As(err); gone { // the account or its server went away: nothing to rotate
+			continue
+		}
+		if err != nil {
+			return err
 		}
 		if grantsCheckout(methods) {
 			continue
