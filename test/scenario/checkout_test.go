@@ -227,9 +227,21 @@ func TestCheckoutRevealCheckinRotate(t *testing.T) {
 		if c := e.state(); c.State != store.CheckoutPendingCheckin || c.RotationFails != 1 || e.onServer() != pwB2 {
 			t.Fatalf("after a failed rotation %+v", c)
 		}
+		failed, err := e.opa.GetServerAccount(e.ctx, e.rgID, e.prID, e.accountID)
+		e.must(err)
+		if failed.LastPasswordChangeErrorType == "" || failed.LastPasswordChangeErrorReportTimestamp == "" {
+			t.Fatalf("failure not reported: %+v", failed)
+		}
+		_, err = e.reveal("b")
+		wantStatus(t, err, http.StatusPreconditionFailed)
 		e.advance(61 * time.Second)
 		if c := e.waitAvailable(); c.RotationFails != 0 || !c.SuccessAt.After(c.ErrorAt) {
 			t.Fatalf("after the retry %+v", c)
+		}
+		retried, err := e.opa.GetServerAccount(e.ctx, e.rgID, e.prID, e.accountID)
+		e.must(err)
+		if retried.LastPasswordChangeSuccessReportTimestamp <= failed.LastPasswordChangeErrorReportTimestamp {
+			t.Fatalf("success not reported after the failure: %+v", retried)
 		}
 		e.checkPassword(e.revealOnceRotated("b"), pwB2)
 		e.must(e.users["b"].CheckinResource(e.ctx, e.accountID))
