@@ -5,13 +5,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/httpapi/wire"
 	"github.com/keyward/keyward/internal/pam"
 	"github.com/keyward/keyward/internal/store"
-	"github.com/keyward/keyward/internal/vault"
 )
 
 type revealRequest struct {
@@ -38,23 +36,16 @@ func (h *Handlers) revealServerAccountPassword(w http.ResponseWriter, r *http.Re
 	if len(missing) > 0 {
 		return fault.InvalidFields(missing...)
 	}
-	key, alg, err := vault.ParsePublicKey(in.PublicKey)
+	seal, err := passwordSealer(in.PublicKey, "ServerAccountsRevealCredentialsRequest")
 	if err != nil {
-		return fault.Invalidf("ServerAccountsRevealCredentialsRequest", "public_key: "+strings.TrimPrefix(err.Error(), "vault: "))
+		return err
 	}
 	got, err := h.PAM.RevealServerAccountPassword(r.Context(), principalOf(r), r.PathValue("server_account_id"),
 		in.UserAccessMethod.AccessCredential)
 	if err != nil {
 		return err
 	}
-	jwe, err := vault.Encrypt(key, alg, []byte(got.Password))
-	if err != nil {
-		return err
-	}
-	wire.JSON(w, http.StatusOK, struct {
-		PasswordJWE string `json:"password_jwe"`
-	}{jwe})
-	return nil
+	return seal(w, got.Password)
 }
 
 // checkedOutResource is the spec's CheckedOutResourceByAdminDetails (the user's list leaves
