@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -265,6 +266,49 @@ func TestCheckoutRevealCheckinRotate(t *testing.T) {
 		after := e.waitAvailable()
 		if !after.SuccessAt.After(before.SuccessAt) || e.onServer() == "" {
 			t.Fatalf("periodic rotation %+v after %+v", after, before)
+		}
+	})
+}
+
+// wantRefused fails unless err is an answer of status whose text mentions want.
+func wantRefused(t *testing.T, err error, status int, want string) {
+	t.Helper()
+	wantStatus(t, err, status)
+	if !strings.Contains(err.Error(), want) {
+		t.Fatalf("%v does not mention %q", err, want)
+	}
+}
+
+// TestCheckoutRefusals: bad input is a 400 naming the field, a resource nobody holds cannot be
+// checked in, and a checked-out account cannot be rotated.
+func TestCheckoutRefusals(t *testing.T) {
+	backends(t, func(t *testing.T, postgres bool) {
+		e := newCheckoutEnv(t, postgres)
+		a := e.users["a"]
+		_, err := a.RevealServerAccountPassword(e.ctx, e.accountID, "encrypted-ssh-password", json.RawMessage(`{"kty":"oct","k":"AAAA"}`))
+		wantRefused(t, err, http.StatusBadRequest, "public_key")
+		_, err = a.RevealServerAccountPassword(e.ctx, e.accountID, "encrypted-ssh-password", nil)
+		wantRefused(t, err, http.StatusBadRequest, "public_key")
+		_, err = a.RevealServerAccountPassword(e.ctx, "no-such-account", "encrypted-ssh-password", e.jwk)
+		wantStatus(t, err, http.StatusNotFound)
+		_, err = a.RevealServerAccountPassword(e.ctx, e.accountID, "password", e.jwk) // reveal_password is not granted
+		wantStatus(t, err, http.StatusForbidden)
+
+		_, err = a.ListCheckedOutResources(e.ctx, client.CheckoutQuery{ResourceType: "saas_app"})
+		wantRefused(t, err, http.StatusBadRequest, "resource_type")
+		_, err = e.opa.Page(e.ctx, "resource_groups/"+e.rgID+"/projects/"+e.prID+"/checked_out_resources?include_pending_checkin=maybe", &[]client.CheckedOutResource{})
+		wantRefused(t, err, http.StatusBadRequest, "include_pending_checkin")
+		wantStatus(t, a.CheckinResource(e.ctx, e.accountID), http.StatusNotFound) // a holds nothing
+		wantStatus(t, e.opa.AdminCheckinResource(e.ctx, e.rgID, e.prID, e.accountID), http.StatusNotFound)
+
+		pw := e.revealOnceRotated("a")
+		wantStatus(t, e.opa.RotateResource(e.ctx, e.rgID, e.prID, e.accountID), http.StatusPreconditionFailed)
+		wantStatus(t, e.users["b"].CheckinResource(e.ctx, e.accountID), http.StatusNotFound) // not b's
+		if c := e.state(); c.State != store.CheckoutCheckedOut || c.UserID == "" {
+			t.Fatalf("refusals changed the checkout: %+v", c)
+		}
+		if again, err := e.reveal("a"); err != nil || again != pw {
+			t.Fatalf("a's reveal after the refusals: %v", err)
 		}
 	})
 }
