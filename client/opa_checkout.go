@@ -91,3 +91,19 @@ func (o *OPA) RotateResource(ctx context.Context, rgID, projectID, resourceID st
 	_, err := o.call(ctx, http.MethodPost, o.url(nil, o.projectPath(rgID, projectID, "rotate_resource")...), resourceBody(resourceID), nil)
 	return err
 }
+
+// AccessMethod is an access method a user holds on a server account (keyward's admin view).
+type AccessMethod struct {
+	Privilege                 string `json:"privilege"`
+	AccessCredential          string `json:"accessCredential,omitempty"`
+	CheckoutRequired          bool   `json:"checkoutRequired"`
+	CheckoutDurationInSeconds int    `json:"checkoutDurationInSeconds"`
+}
+
+// UserAccessMethods lists the access methods a team's user holds on a server account, as a
+// reveal would evaluate them now: GET /keyward/v1/teams/{team}/users/{user}/server_accounts/{id}/access_methods.
+func (c *Client) UserAccessMethods(ctx context.Context, team, user, accountID string) ([]AccessMethod, error) {
+	var out []AccessMethod
+	err := c.adminCall(ctx, http.MethodGet, nil, &out, nil, "keyward", "v1", "teams", team, "users", user, "server_accounts", accountID, "access_methods")
+	return out, err
+}

@@ -69,6 +69,29 @@ func (s *Service) ServerAccountAccess(ctx context.Context, p Principal, accountI
 		ServerID: a.ServerID, ServerLabels: srv.Labels, AccountID: a.ID, AccountName: a.Login})
 }
 
+// UserAccessMethods returns the access methods a user, named, holds on one of the team's
+// server accounts (keyward's admin view: the spec has no such list for server accounts).
+func (s *Service) UserAccessMethods(ctx context.Context, teamID, userName, accountID string) ([]AccessMethod, error) {
+	if !storable(userName) {
+		return nil, fault.Missing(userName, "User")
+	}
+	u, err := s.Store.GetOPAUserByName(ctx, teamID, userName)
+	if err != nil {
+		return nil, missing(err, userName, "User")
+	}
+	return s.ServerAccountAccess(ctx, Principal{TeamID: teamID, UserID: u.ID}, accountID)
+}
+
+// AccessCredential names the reveal's access credential a privilege serves, "" for none.
+func AccessCredential(privilege string) string {
+	for cred, priv := range revealPrivileges {
+		if priv == privilege {
+			return cred
+		}
+	}
+	return ""
+}
+
 // Revealed is a revealed password and the checkout it was revealed under (zero when the
 // account needs none).
 type Revealed struct {
