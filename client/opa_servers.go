@@ -41,6 +41,10 @@ type ServerAccount struct {
 	Login     string `json:"login"`
 	Managed   bool   `json:"managed"`
 	CreatedAt string `json:"created_at"`
+	// Rotation reports, empty until keyward rotated the account's password.
+	LastPasswordChangeSuccessReportTimestamp string `json:"last_password_change_success_report_timestamp,omitempty"`
+	LastPasswordChangeErrorReportTimestamp   string `json:"last_password_change_error_report_timestamp,omitempty"`
+	LastPasswordChangeErrorType              string `json:"last_password_change_error_type,omitempty"`
 }
 
 // ServerFilter narrows a server list; empty fields do not filter.

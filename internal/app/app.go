@@ -97,7 +97,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 	if err != nil {
 		return nil, fmt.Errorf("signing key: %w", err)
 	}
-	pamSvc := &pam.Service{Store: s, Clock: clk, EnrollmentKey: derivedKey(rawKey, "opa-enrollment"), ServerStaleAfter: cfg.ServerStaleAfter}
+	pamSvc := &pam.Service{Store: s, Clock: clk, EnrollmentKey: derivedKey(rawKey, "opa-enrollment"), ServerStaleAfter: cfg.ServerStaleAfter, Box: box}
 	issuer := &oauth.Issuer{Signer: sig, Issuer: "keyward", TTL: cfg.TokenTTL, Now: realNow,
 		Lookup: lookupClient(s), Replay: storeReplay{store: s, now: realNow}}
 	authn := &auth.Service{Store: s, Access: accessVerifier{issuer: issuer}, RoleSource: groupRoles{pamSvc}}
@@ -105,7 +105,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a := &App{cfg: cfg, log: log, store: s, clock: clk, conns: newConnMetrics(reg)}
-	d := deps{cfg: cfg, log: log, store: s, clock: clk, pools: &agentpool.Service{Store: s, Clock: clk,
+	d := deps{cfg: cfg, log: log, store: s, clock: clk, pam: pamSvc, pools: &agentpool.Service{Store: s, Clock: clk,
 		Thresholds: agentpool.Thresholds{Disrupted: cfg.DisruptedAfter, Inactive: cfg.InactiveAfter}}}
 	routes := [][]wire.Route{
 		(&oauthapi.Handlers{Issuer: issuer}).Routes(),
@@ -139,6 +139,7 @@ type deps struct {
 	log   *slog.Logger
 	store store.Store
 	clock clock.Clock
+	pam   *pam.Service
 	pools *agentpool.Service
 }
 

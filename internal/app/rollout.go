@@ -32,6 +32,7 @@ func rolloutParts(d deps) ([][]wire.Route, []func(context.Context), error) {
 		Interval: d.cfg.TickInterval,
 	})
 	runner.Register(eng.Kind())
+	registerCheckoutWork(runner, d.pam)
 	routes := [][]wire.Route{
 		(&agentproto.Handlers{Engine: eng}).Routes(),
 		(&clockapi.Handlers{Clock: d.clock, Mover: runner}).Routes(),

@@ -2,24 +2,45 @@ package pam
 
 import (
 	"context"
+	"time"
 
 	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/store"
 )
 
 // ServerAccount is a discovered local account. Managed stays false until a project password
-// policy exists to manage it.
+// policy exists to manage it. The rotation times are zero until keyward rotated its password.
 type ServerAccount struct {
 	store.ServerAccount
-	Managed bool
+	Managed           bool
+	PasswordChangedAt time.Time // the agent's last confirmed rotation
+	PasswordErrorAt   time.Time // the agent's last failed one
+	PasswordErrorType string
 }
 
-func accountViews(as []store.ServerAccount) []ServerAccount {
+// accountViews adds to accounts what their rotations left.
+func (s *Service) accountViews(ctx context.Context, teamID string, as []store.ServerAccount) ([]ServerAccount, error) {
 	out := make([]ServerAccount, len(as))
-	for i, a := range as {
-		out[i] = ServerAccount{ServerAccount: a}
+	if len(as) == 0 {
+		return out, nil
 	}
-	return out
+	ids := make([]string, len(as))
+	for i, a := range as {
+		ids[i] = a.ID
+	}
+	cs, err := s.Store.ListCheckouts(ctx, teamID, store.CheckoutFilter{}, store.Page{IDs: ids})
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]store.Checkout{}
+	for _, c := range cs {
+		byID[c.AccountID] = c
+	}
+	for i, a := range as {
+		c := byID[a.ID]
+		out[i] = ServerAccount{ServerAccount: a, PasswordChangedAt: c.SuccessAt, PasswordErrorAt: c.ErrorAt, PasswordErrorType: c.ErrorType}
+	}
+	return out, nil
 }
 
 // ListProjectServerAccounts pages a project's server accounts by id.
@@ -59,7 +80,10 @@ func (s *Service) listAccounts(ctx context.Context, teamID string, f store.Accou
 		return nil, err
 	}
 	as, err := s.Store.ListServerAccounts(ctx, teamID, f, p)
-	return accountViews(as), err
+	if err != nil {
+		return nil, err
+	}
+	return s.accountViews(ctx, teamID, as)
 }
 
 // ProjectServerAccount returns one of a project's server accounts.
@@ -71,7 +95,14 @@ func (s *Service) ProjectServerAccount(ctx context.Context, ref ProjectRef, id s
 		return ServerAccount{}, fault.Missing(id, "ServerAccount")
 	}
 	a, err := s.Store.GetServerAccount(ctx, ref.TeamID, ref.ProjectID, id)
-	return ServerAccount{ServerAccount: a}, missing(err, id, "ServerAccount")
+	if err != nil {
+		return ServerAccount{}, missing(err, id, "ServerAccount")
+	}
+	views, err := s.accountViews(ctx, ref.TeamID, []store.ServerAccount{a})
+	if err != nil {
+		return ServerAccount{}, err
+	}
+	return views[0], nil
 }
 
 // syncAccounts makes a server's stored accounts the reported logins while the project discovers

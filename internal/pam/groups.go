@@ -94,9 +94,17 @@ func (s *Service) AddMember(ctx context.Context, teamID, groupName, userName str
 	return s.membership(ctx, teamID, groupName, userName, store.Queries.AddOPAGroupMember)
 }
 
-// RemoveMember takes a user out of a group; it loses the group's roles on its next request.
+// RemoveMember takes a user out of a group; it loses the group's roles on its next request, and
+// at once the checkouts its policies no longer grant.
 func (s *Service) RemoveMember(ctx context.Context, teamID, groupName, userName string) error {
-	return s.membership(ctx, teamID, groupName, userName, store.Queries.RemoveOPAGroupMember)
+	if err := s.membership(ctx, teamID, groupName, userName, store.Queries.RemoveOPAGroupMember); err != nil {
+		return err
+	}
+	u, err := s.Store.GetOPAUserByName(ctx, teamID, userName)
+	if err != nil {
+		return err
+	}
+	return s.endLostCheckouts(ctx, teamID, u.ID)
 }
 
 func (s *Service) membership(ctx context.Context, teamID, groupName, userName string,

@@ -160,7 +160,7 @@ func (s *Service) ListSecurityPolicies(ctx context.Context, teamID string, page 
 }
 
 // UpdateSecurityPolicy replaces a policy; a delegated admin may neither reach another resource
-// group's policy nor move its own into one.
+// group's policy nor move its own into one. Checkouts it no longer grants end at once.
 func (s *Service) UpdateSecurityPolicy(ctx context.Context, p Principal, id string, in PolicyInput) error {
 	old, err := s.policyInReach(ctx, p, id)
 	if err != nil {
@@ -169,7 +169,7 @@ func (s *Service) UpdateSecurityPolicy(ctx context.Context, p Principal, id stri
 	if err := s.admit(ctx, p, in); err != nil {
 		return err
 	}
-	return s.Store.InTx(ctx, func(q store.Queries) error {
+	err = s.Store.InTx(ctx, func(q store.Queries) error {
 		sp, _, err := record(ctx, q, p, in)
 		if err != nil {
 			return err
@@ -177,12 +177,20 @@ func (s *Service) UpdateSecurityPolicy(ctx context.Context, p Principal, id stri
 		sp.ID, sp.CreatedAt = old.ID, old.CreatedAt
 		return taken(missing(q.UpdateSecurityPolicy(ctx, sp), id, "SecurityPolicy"), "security policy", sp.Name, "team")
 	})
+	if err != nil {
+		return err
+	}
+	return s.endTeamLostCheckouts(ctx, p.TeamID)
 }
 
-// DeleteSecurityPolicy removes a policy; its grants end at once.
+// DeleteSecurityPolicy removes a policy; its grants end at once, and so do the checkouts they
+// granted.
 func (s *Service) DeleteSecurityPolicy(ctx context.Context, p Principal, id string) error {
 	if _, err := s.policyInReach(ctx, p, id); err != nil {
 		return err
 	}
-	return missing(s.Store.DeleteSecurityPolicy(ctx, p.TeamID, id), id, "SecurityPolicy")
+	if err := s.Store.DeleteSecurityPolicy(ctx, p.TeamID, id); err != nil {
+		return missing(err, id, "SecurityPolicy")
+	}
+	return s.endTeamLostCheckouts(ctx, p.TeamID)
 }

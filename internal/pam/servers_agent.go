@@ -168,8 +168,10 @@ func (s *Service) Heartbeat(ctx context.Context, credential string, b Beat) ([]s
 				return err
 			}
 		}
-		out, err = q.DeliverServerInstructions(ctx, srv.ID, now)
-		return err
+		if out, err = q.DeliverServerInstructions(ctx, srv.ID, now); err != nil {
+			return err
+		}
+		return s.withPasswords(ctx, q, out)
 	})
 	return out, err
 }
@@ -198,16 +200,28 @@ func (s *Service) ReportInstructionResult(ctx context.Context, credential, id st
 		if err != nil {
 			return err
 		}
-		return missing(q.FinishServerInstruction(ctx, srv.ID, id, status, string(r.Result), s.Clock.Now()), id, "Instruction")
+		now := s.Clock.Now()
+		if err := q.FinishServerInstruction(ctx, srv.ID, id, status, string(r.Result), now); err != nil {
+			return missing(err, id, "Instruction")
+		}
+		in, err := q.GetServerInstruction(ctx, srv.ID, id)
+		if err != nil || in.Kind != InstructionRotatePassword {
+			return err
+		}
+		return s.rotationReported(ctx, q, in, r, now)
 	})
 }
 
 // QueueServerInstruction adds work for a server's agent, handed out at its next heartbeat.
 func (s *Service) QueueServerInstruction(ctx context.Context, serverID, kind string, payload json.RawMessage) (store.ServerInstruction, error) {
-	now := s.Clock.Now()
-	in := store.ServerInstruction{ID: newID(), ServerID: serverID, Kind: kind, Payload: string(payload), Attempt: 1,
-		Status: store.InstructionPending, Result: "{}", CreatedAt: now, UpdatedAt: now}
+	in := s.newInstruction(serverID, kind, payload)
 	return in, s.Store.CreateServerInstruction(ctx, in)
+}
+
+func (s *Service) newInstruction(serverID, kind string, payload json.RawMessage) store.ServerInstruction {
+	now := s.Clock.Now()
+	return store.ServerInstruction{ID: newID(), ServerID: serverID, Kind: kind, Payload: string(payload), Attempt: 1,
+		Status: store.InstructionPending, Result: "{}", CreatedAt: now, UpdatedAt: now}
 }
 
 // HeartbeatInterval is how often agents are asked to heartbeat.

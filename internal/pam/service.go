@@ -8,6 +8,7 @@ import (
 
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/fault"
+	"github.com/keyward/keyward/internal/secret"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -21,6 +22,8 @@ type Service struct {
 	EnrollmentKey []byte
 	// ServerStaleAfter is how long a server may be silent before it counts as stale (servers.go).
 	ServerStaleAfter time.Duration
+	// Box seals the shared accounts' passwords at rest (rotation.go).
+	Box *secret.Box
 }
 
 // newID returns a random (version 4) UUID, the form OPA's ids take.

@@ -133,6 +133,9 @@ func (s *Service) setStatus(ctx context.Context, teamID, name, userType, status 
 		}
 		return q.DeleteOPAUserServiceTokens(ctx, teamID, u.ID)
 	})
+	if err == nil && status != store.UserActive { // a user not active holds no access: its checkouts end
+		err = s.endLostCheckouts(ctx, teamID, u.ID)
+	}
 	return u, err
 }
 

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/keyward/keyward/client"
@@ -25,14 +26,17 @@ type ServerFleet struct {
 	hc      *http.Client
 	stats   *ServerStats
 	servers []*simServer
+	// failNext counts the instructions still to fail whatever the failure rate (FailNext).
+	failNext atomic.Int64
 }
 
 // simServer is one simulated server.
 type simServer struct {
-	hostname string
-	accounts []string
-	api      *client.ServerAgent
-	rng      *rand.Rand
+	hostname  string
+	accounts  []string
+	api       *client.ServerAgent
+	rng       *rand.Rand
+	passwords passwords
 }
 
 // NewServerFleet enrolls cfg.Servers servers named <ServerPrefix>-<i>, each with
@@ -116,9 +120,11 @@ func (f *ServerFleet) run(ctx context.Context, s *simServer) {
 	}
 }
 
-// carryOut reports an instruction succeeded or, with the failure rate, failed.
+// carryOut reports an instruction succeeded or, with the failure rate, failed; a rotation that
+// succeeds sets the account's password.
 func (f *ServerFleet) carryOut(ctx context.Context, s *simServer, in client.ServerInstruction) {
-	ok := s.rng.Float64() >= f.cfg.FailureRate
+	ok := s.rng.Float64() >= f.cfg.FailureRate && !forcedFailure(&f.failNext)
+	ok = ok && s.passwords.apply(in)
 	result := json.RawMessage(`{}`)
 	if !ok {
 		result = json.RawMessage(`{"error":"simulated failure"}`)

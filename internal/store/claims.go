@@ -22,6 +22,9 @@ type WorkItem struct {
 type Claims interface {
 	// AddWorkItem stores an unclaimed item; ErrConflict if the kind already has one with its id.
 	AddWorkItem(ctx context.Context, it WorkItem) error
+	// EnsureWorkItem stores an unclaimed item unless the kind already has one with its id (then
+	// it changes nothing): safe inside a transaction, where a failed insert would abort it.
+	EnsureWorkItem(ctx context.Context, it WorkItem) error
 	// ClaimWorkItems claims for holder until expires up to limit items of kind due at or before
 	// due that nobody holds at now (real time; holder's own claims included, so that an item that
 	// failed waits for its claim to expire), earliest due first, and returns them. Two holders

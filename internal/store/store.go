@@ -42,4 +42,5 @@ type Queries interface {
 	OPAServers
 	OPAPolicies
 	OPADirectories
+	Checkouts
 }

@@ -20,6 +20,7 @@ func (h *Handlers) opaRoutes() []wire.Route {
 		admin("POST", "/keyward/v1/teams/{team_name}/users", "createTeamUser", h.createTeamUser),
 		admin("PUT", user+"/status", "setTeamUserStatus", h.setTeamUserStatus),
 		admin("POST", user+"/tokens", "mintUserToken", h.mintUserToken),
+		admin("GET", user+"/server_accounts/{server_account_id}/access_methods", "listUserAccessMethods", h.listUserAccessMethods),
 	}
 }
 

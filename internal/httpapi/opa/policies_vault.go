@@ -59,22 +59,35 @@ func (h *Handlers) createRandomPassword(w http.ResponseWriter, r *http.Request) 
 	if cs := pol.Check(); len(cs) > 0 {
 		return fault.Invalidf("RandomPasswordCreateRequest", randomPasswordCauses(cs)...)
 	}
-	key, alg, err := vault.ParsePublicKey(in.PublicKey)
+	seal, err := passwordSealer(in.PublicKey, "RandomPasswordCreateRequest")
 	if err != nil {
-		return fault.Invalidf("RandomPasswordCreateRequest", "public_key: "+strings.TrimPrefix(err.Error(), "vault: "))
+		return err
 	}
 	pw, err := password.Generate(pol)
 	if err != nil {
 		return err
 	}
-	jwe, err := vault.Encrypt(key, alg, []byte(pw))
+	return seal(w, pw)
+}
+
+// passwordSealer checks a request's public JWK (a 400 on public_key in the operation's what) and
+// returns the function answering {"password_jwe"}: a password encrypted to that key, never sent
+// in the clear.
+func passwordSealer(jwk json.RawMessage, what string) (func(w http.ResponseWriter, pw string) error, error) {
+	key, alg, err := vault.ParsePublicKey(jwk)
 	if err != nil {
-		return err
+		return nil, fault.Invalidf(what, "public_key: "+strings.TrimPrefix(err.Error(), "vault: "))
 	}
-	wire.JSON(w, http.StatusOK, struct {
-		PasswordJWE string `json:"password_jwe"`
-	}{jwe})
-	return nil
+	return func(w http.ResponseWriter, pw string) error {
+		jwe, err := vault.Encrypt(key, alg, []byte(pw))
+		if err != nil {
+			return err
+		}
+		wire.JSON(w, http.StatusOK, struct {
+			PasswordJWE string `json:"password_jwe"`
+		}{jwe})
+		return nil
+	}, nil
 }
 
 // randomPasswordCauses words the policy's causes in this operation's fields.

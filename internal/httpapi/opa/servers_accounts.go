@@ -10,21 +10,34 @@ import (
 )
 
 // serverAccount is the spec's ServerAccounts. The last_password_change_* fields stay absent
-// until password rotation reports on the account.
+// until password rotation reports on the account (keyward's agent reports no clock of its own,
+// so the system timestamps are keyward's).
 type serverAccount struct {
-	ID        string `json:"id"`
-	TeamID    string `json:"team_id"`
-	ProjectID string `json:"project_id"`
-	ServerID  string `json:"server_id"`
-	Hostname  string `json:"hostname"`
-	Login     string `json:"login"`
-	Managed   bool   `json:"managed"`
-	CreatedAt string `json:"created_at"`
+	ID               string `json:"id"`
+	TeamID           string `json:"team_id"`
+	ProjectID        string `json:"project_id"`
+	ServerID         string `json:"server_id"`
+	Hostname         string `json:"hostname"`
+	Login            string `json:"login"`
+	Managed          bool   `json:"managed"`
+	CreatedAt        string `json:"created_at"`
+	ChangeReportedAt string `json:"last_password_change_success_report_timestamp,omitempty"`
+	ChangedAt        string `json:"last_password_change_system_timestamp,omitempty"`
+	ErrorReportedAt  string `json:"last_password_change_error_report_timestamp,omitempty"`
+	ErrorAt          string `json:"last_password_change_error_system_timestamp,omitempty"`
+	ErrorType        string `json:"last_password_change_error_type,omitempty"`
 }
 
 func serverAccountBody(a pam.ServerAccount) serverAccount {
-	return serverAccount{ID: a.ID, TeamID: a.TeamID, ProjectID: a.ProjectID, ServerID: a.ServerID, Hostname: a.Hostname,
-		Login: a.Login, Managed: a.Managed, CreatedAt: timestamp(a.CreatedAt)}
+	b := serverAccount{ID: a.ID, TeamID: a.TeamID, ProjectID: a.ProjectID, ServerID: a.ServerID, Hostname: a.Hostname,
+		Login: a.Login, Managed: a.Managed, CreatedAt: timestamp(a.CreatedAt), ErrorType: a.PasswordErrorType}
+	if !a.PasswordChangedAt.IsZero() {
+		b.ChangeReportedAt, b.ChangedAt = timestamp(a.PasswordChangedAt), timestamp(a.PasswordChangedAt)
+	}
+	if !a.PasswordErrorAt.IsZero() {
+		b.ErrorReportedAt, b.ErrorAt = timestamp(a.PasswordErrorAt), timestamp(a.PasswordErrorAt)
+	}
+	return b
 }
 
 // writeAccounts answers a server-account list read through fetch.

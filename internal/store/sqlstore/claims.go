@@ -15,6 +15,12 @@ func (q queries) AddWorkItem(ctx context.Context, it store.WorkItem) error {
 	return err
 }
 
+func (q queries) EnsureWorkItem(ctx context.Context, it store.WorkItem) error {
+	_, err := q.exec(ctx, "ensure work item", `INSERT INTO work_items (kind, item_id, due_at) VALUES ($1, $2, $3)
+		ON CONFLICT (kind, item_id) DO NOTHING`, it.Kind, it.ID, ms(it.DueAt))
+	return err
+}
+
 // ClaimWorkItems reads the claimable items, then takes each with an update guarded by the same
 // condition, so that of two holders racing for an item exactly one changes its row. On
 // PostgreSQL the read also locks the rows it returns and skips those another transaction has

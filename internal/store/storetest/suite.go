@@ -48,6 +48,7 @@ func Run(t *testing.T, b Backend) {
 		{"EnrollmentTokens", testEnrollmentTokens}, {"Servers", testServers}, {"ServerInstructions", testServerInstructions},
 		{"ProjectSettings", testProjectSettings}, {"SecurityPolicies", testSecurityPolicies},
 		{"ADDirectories", testADDirectories},
+		{"Checkouts", testCheckouts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

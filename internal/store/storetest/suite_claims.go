@@ -15,6 +15,16 @@ func testClaims(t *testing.T, s store.Store) {
 	}
 	must(t, s.AddWorkItem(ctx, store.WorkItem{Kind: "rotation", ID: "a", DueAt: t0}))
 	wantErr(t, s.AddWorkItem(ctx, store.WorkItem{Kind: "expiry", ID: "a", DueAt: t0}), store.ErrConflict)
+	// Ensuring an item already there changes nothing, inside a transaction that goes on.
+	must(t, s.InTx(ctx, func(q store.Queries) error {
+		if err := q.EnsureWorkItem(ctx, store.WorkItem{Kind: "expiry", ID: "a", DueAt: t0.Add(time.Hour)}); err != nil {
+			return err
+		}
+		return q.EnsureWorkItem(ctx, store.WorkItem{Kind: "ensured", ID: "b", DueAt: t0})
+	}))
+	if next, ok, err := s.NextWorkItemDue(ctx, "ensured", t0.Add(-time.Second)); err != nil || !ok || !next.Equal(t0) {
+		t.Fatalf("ensured next due %v %v %v", next, ok, err)
+	}
 
 	next, ok, err := s.NextWorkItemDue(ctx, "expiry", t0)
 	must(t, err)

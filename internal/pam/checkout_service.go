@@ -1,0 +1,369 @@
+package pam
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/keyward/keyward/internal/fault"
+	"github.com/keyward/keyward/internal/store"
+)
+
+// checkoutAdmins hold the admin checkout operations team-wide; delegated admins hold them in
+// the resource groups they administer.
+var checkoutAdmins = []string{RoleResourceAdmin, RoleSecurityAdmin}
+
+// Access credentials a reveal may name, and the privilege each needs.
+var revealPrivileges = map[string]string{
+	"encrypted-ssh-password": PrivilegePasswordCheckoutSSH,
+	"encrypted-rdp-password": PrivilegePasswordCheckoutRDP,
+	"password":               PrivilegeRevealPassword,
+}
+
+// CheckedOut is a checkout as the lists show it, with the account it is of.
+type CheckedOut struct {
+	store.Checkout
+	ServerID    string
+	Hostname    string
+	AccountName string
+	Username    string // who checked it out
+}
+
+// accountByID is a team's server account by id, with its server's hostname.
+func accountByID(ctx context.Context, q store.Queries, teamID, id string) (store.ServerAccount, error) {
+	if !storable(id) {
+		return store.ServerAccount{}, fault.Missing(id, "ServerAccount")
+	}
+	as, err := q.ListServerAccounts(ctx, teamID, store.AccountFilter{}, store.Page{IDs: []string{id}})
+	if err != nil {
+		return store.ServerAccount{}, err
+	}
+	if len(as) == 0 {
+		return store.ServerAccount{}, fault.Missing(id, "ServerAccount")
+	}
+	return as[0], nil
+}
+
+// ensureCheckout returns an account's lending state, making its first one (available, no
+// password yet) on first use.
+func (s *Service) ensureCheckout(ctx context.Context, a store.ServerAccount) error {
+	err := s.Store.CreateCheckout(ctx, store.Checkout{AccountID: a.ID, ResourceType: ResourceServerAccountPassword, TeamID: a.TeamID,
+		ResourceGroupID: a.ResourceGroupID, ProjectID: a.ProjectID, State: store.CheckoutAvailable})
+	if errors.Is(err, store.ErrConflict) {
+		return nil
+	}
+	return err
+}
+
+// ServerAccountAccess returns the access methods a user holds on one of the team's server accounts.
+func (s *Service) ServerAccountAccess(ctx context.Context, p Principal, accountID string) ([]AccessMethod, error) {
+	a, err := accountByID(ctx, s.Store, p.TeamID, accountID)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := s.Store.GetServer(ctx, a.TeamID, a.ProjectID, a.ServerID)
+	if err != nil {
+		return nil, missing(err, a.ServerID, "Server")
+	}
+	return s.AccessMethods(ctx, p.UserID, Account{TeamID: a.TeamID, ResourceGroupID: a.ResourceGroupID, ProjectID: a.ProjectID,
+		ServerID: a.ServerID, ServerLabels: srv.Labels, AccountID: a.ID, AccountName: a.Login})
+}
+
+// UserAccessMethods returns the access methods a user, named, holds on one of the team's
+// server accounts (keyward's admin view: the spec has no such list for server accounts).
+func (s *Service) UserAccessMethods(ctx context.Context, teamID, userName, accountID string) ([]AccessMethod, error) {
+	if !storable(userName) {
+		return nil, fault.Missing(userName, "User")
+	}
+	u, err := s.Store.GetOPAUserByName(ctx, teamID, userName)
+	if err != nil {
+		return nil, missing(err, userName, "User")
+	}
+	return s.ServerAccountAccess(ctx, Principal{TeamID: teamID, UserID: u.ID}, accountID)
+}
+
+// AccessCredential names the reveal's access credential a privilege serves, "" for none.
+func AccessCredential(privilege string) string {
+	for cred, priv := range revealPrivileges {
+		if priv == privilege {
+			return cred
+		}
+	}
+	return ""
+}
+
+// Revealed is a revealed password and the checkout it was revealed under (zero when the
+// account needs none).
+type Revealed struct {
+	Password  string
+	ExpiresAt time.Time
+}
+
+// RevealServerAccountPassword reveals a server account's password to a user through the access
+// credential it names. Without a policy granting it: Forbidden. When checkout applies, the reveal
+// checks the account out (or finds it already out to the same user); out to someone else, or
+// being rotated: PreconditionFailed. An account whose password keyward never set gets one first.
+func (s *Service) RevealServerAccountPassword(ctx context.Context, p Principal, accountID, credential string) (Revealed, error) {
+	methods, err := s.ServerAccountAccess(ctx, p, accountID)
+	if err != nil {
+		return Revealed{}, err
+	}
+	var method *AccessMethod
+	for i, m := range methods {
+		if m.Privilege == revealPrivileges[credential] {
+			method = &methods[i]
+		}
+	}
+	if method == nil {
+		return Revealed{}, fault.Forbiddenf("The selected user access method is not granted to the user for this account")
+	}
+	a, err := accountByID(ctx, s.Store, p.TeamID, accountID)
+	if err != nil {
+		return Revealed{}, err
+	}
+	if err := s.ensureCheckout(ctx, a); err != nil {
+		return Revealed{}, err
+	}
+	var c store.Checkout
+	first := false
+	err = s.Store.InTx(ctx, func(q store.Queries) error {
+		if c, err = q.GetCheckout(ctx, p.TeamID, a.ID); err != nil {
+			return err
+		}
+		if first = c.Password == "" && c.State == store.CheckoutAvailable; first {
+			_, err := s.startRotation(ctx, q, c)
+			return err
+		}
+		if !method.CheckoutRequired {
+			return revealable(c, p.UserID)
+		}
+		next, err := checkOut(c, p.UserID, s.Clock.Now(), time.Duration(method.CheckoutSeconds)*time.Second)
+		if err != nil || next == c {
+			return err
+		}
+		c = next
+		if err := q.UpdateCheckout(ctx, c); err != nil {
+			return err
+		}
+		return schedule(ctx, q, WorkCheckoutExpiry, c.AccountID, c.ExpiresAt, c.ExpiresAt)
+	})
+	if err == nil && first { // the first rotation is queued; the caller tries again once it is done
+		err = fault.PreconditionFailedf("The resource's password is being set; try again shortly")
+	}
+	if err != nil {
+		return Revealed{}, staleAsBusy(err)
+	}
+	pw, err := s.unseal(c.Password)
+	out := Revealed{Password: pw}
+	if c.State == store.CheckoutCheckedOut {
+		out.ExpiresAt = c.ExpiresAt
+	}
+	return out, err
+}
+
+// staleAsBusy words a lost race for an account (another request changed it first) as OPA's 412.
+func staleAsBusy(err error) error {
+	if errors.Is(err, store.ErrStale) {
+		return fault.PreconditionFailedf("The resource changed concurrently; try again")
+	}
+	return err
+}
+
+// CheckoutQuery narrows a checkout list.
+type CheckoutQuery struct {
+	ResourceType   string
+	IncludePending bool
+}
+
+func (cq CheckoutQuery) filter() (store.CheckoutFilter, error) {
+	f := store.CheckoutFilter{ResourceType: cq.ResourceType, States: []string{store.CheckoutCheckedOut}}
+	if cq.IncludePending {
+		f.States = append(f.States, store.CheckoutPendingCheckin)
+	}
+	if cq.ResourceType != "" && cq.ResourceType != ResourceServerAccountPassword {
+		return f, fault.Invalidf("CheckedOutResources", "resource_type: must be server_account_password_login")
+	}
+	return f, nil
+}
+
+// ListUserCheckouts pages the caller's own checkouts by account id.
+func (s *Service) ListUserCheckouts(ctx context.Context, p Principal, cq CheckoutQuery, pg store.Page) ([]CheckedOut, error) {
+	f, err := cq.filter()
+	if err != nil {
+		return nil, err
+	}
+	f.UserID = p.UserID
+	return s.listCheckouts(ctx, p.TeamID, f, pg)
+}
+
+// ListProjectCheckouts pages a project's checkouts by account id, for its admins.
+func (s *Service) ListProjectCheckouts(ctx context.Context, p Principal, rgID, projectID string, cq CheckoutQuery, pg store.Page) ([]CheckedOut, error) {
+	if _, err := s.projectInScope(ctx, p, rgID, projectID, checkoutAdmins...); err != nil {
+		return nil, err
+	}
+	f, err := cq.filter()
+	if err != nil {
+		return nil, err
+	}
+	f.ProjectID = projectID
+	return s.listCheckouts(ctx, p.TeamID, f, pg)
+}
+
+func (s *Service) listCheckouts(ctx context.Context, teamID string, f store.CheckoutFilter, pg store.Page) ([]CheckedOut, error) {
+	if err := checkPage(pg); err != nil {
+		return nil, err
+	}
+	cs, err := s.Store.ListCheckouts(ctx, teamID, f, pg)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]CheckedOut, 0, len(cs))
+	for _, c := range cs {
+		if c.UserID == "" { // a rotation nobody checked out for
+			continue
+		}
+		row := CheckedOut{Checkout: c}
+		if a, err := accountByID(ctx, s.Store, teamID, c.AccountID); err == nil {
+			row.ServerID, row.Hostname, row.AccountName = a.ServerID, a.Hostname, a.Login
+		}
+		if u, err := s.Store.GetOPAUser(ctx, teamID, c.UserID); err == nil {
+			row.Username = u.Name
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// SelfCheckin returns a resource the caller has checked out and starts its rotation.
+func (s *Service) SelfCheckin(ctx context.Context, p Principal, resourceType, resourceID string) error {
+	return s.checkinResource(ctx, p, resourceType, resourceID, func(c store.Checkout) error {
+		if c.UserID != p.UserID || c.State != store.CheckoutCheckedOut {
+			return fault.Missing(resourceID, "CheckedOutResource")
+		}
+		return nil
+	}, CheckinSelf)
+}
+
+// AdminCheckin forces the check-in of a project's resource, whoever holds it.
+func (s *Service) AdminCheckin(ctx context.Context, p Principal, rgID, projectID, resourceType, resourceID string) error {
+	if _, err := s.projectInScope(ctx, p, rgID, projectID, checkoutAdmins...); err != nil {
+		return err
+	}
+	return s.checkinResource(ctx, p, resourceType, resourceID, func(c store.Checkout) error {
+		if c.ProjectID != projectID || c.State != store.CheckoutCheckedOut {
+			return fault.Missing(resourceID, "CheckedOutResource")
+		}
+		return nil
+	}, CheckinAdmin)
+}
+
+func (s *Service) checkinResource(ctx context.Context, p Principal, resourceType, resourceID string, may func(store.Checkout) error, typ string) error {
+	if resourceType != ResourceServerAccountPassword {
+		return fault.Invalidf("CheckinResourceRequest", "resource_type: must be server_account_password_login")
+	}
+	if !storable(resourceID) {
+		return fault.Missing(resourceID, "CheckedOutResource")
+	}
+	return staleAsBusy(s.Store.InTx(ctx, func(q store.Queries) error {
+		c, err := q.GetCheckout(ctx, p.TeamID, resourceID)
+		if err != nil {
+			return missing(err, resourceID, "CheckedOutResource")
+		}
+		if err := may(c); err != nil {
+			return err
+		}
+		return s.checkInAndRotate(ctx, q, c, typ, p.UserID, s.Clock.Now())
+	}))
+}
+
+// RotateResource rotates a project's server account password now (an admin's request).
+func (s *Service) RotateResource(ctx context.Context, p Principal, rgID, projectID, resourceType, resourceID string) error {
+	if _, err := s.projectInScope(ctx, p, rgID, projectID, checkoutAdmins...); err != nil {
+		return err
+	}
+	if resourceType != ResourceServerAccountPassword {
+		return fault.Invalidf("RotateResourceRequest", "resource_type: must be server_account_password_login")
+	}
+	a, err := accountByID(ctx, s.Store, p.TeamID, resourceID)
+	if err != nil {
+		return err
+	}
+	if a.ProjectID != projectID {
+		return fault.Missing(resourceID, "ServerAccount")
+	}
+	if err := s.ensureCheckout(ctx, a); err != nil {
+		return err
+	}
+	return staleAsBusy(s.Store.InTx(ctx, func(q store.Queries) error {
+		c, err := q.GetCheckout(ctx, p.TeamID, a.ID)
+		if err != nil {
+			return err
+		}
+		_, err = s.startRotation(ctx, q, c)
+		return err
+	}))
+}
+
+// endTeamLostCheckouts ends the checkouts of every holder in the team that its policies no
+// longer grant: after a policy changes or goes.
+func (s *Service) endTeamLostCheckouts(ctx context.Context, teamID string) error {
+	cs, err := s.Store.ListCheckouts(ctx, teamID, store.CheckoutFilter{States: []string{store.CheckoutCheckedOut}}, store.Page{})
+	if err != nil {
+		return err
+	}
+	holders := map[string]bool{}
+	for _, c := range cs {
+		if !holders[c.UserID] {
+			holders[c.UserID] = true
+			if err := s.endLostCheckouts(ctx, teamID, c.UserID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// endLostCheckouts checks in, as system_user_lost_access, every checkout of the user that its
+// policies no longer grant. It runs where a user can lose access, so the checkout ends at once:
+// leaving a group, being deactivated, a policy changed or deleted. (Group deletion and changes
+// of server labels are not among them: such a checkout runs until it expires.)
+func (s *Service) endLostCheckouts(ctx context.Context, teamID, userID string) error {
+	cs, err := s.Store.ListCheckouts(ctx, teamID, store.CheckoutFilter{UserID: userID, States: []string{store.CheckoutCheckedOut}}, store.Page{})
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		methods, err := s.ServerAccountAccess(ctx, Principal{TeamID: teamID, UserID: userID}, c.AccountID)
+		if _, gone := fault.As(err); gone { // the account or its server went away: nothing to rotate
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if grantsCheckout(methods) {
+			continue
+		}
+		err = s.Store.InTx(ctx, func(q store.Queries) error {
+			cur, err := q.GetCheckout(ctx, teamID, c.AccountID)
+			if err != nil || cur.State != store.CheckoutCheckedOut || cur.UserID != userID {
+				return err
+			}
+			return s.checkInAndRotate(ctx, q, cur, CheckinUserLostAccess, systemCheckinBy, s.Clock.Now())
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func grantsCheckout(methods []AccessMethod) bool {
+	for _, m := range methods {
+		for _, priv := range revealPrivileges {
+			if m.Privilege == priv {
+				return true
+			}
+		}
+	}
+	return false
+}
