@@ -172,12 +172,18 @@ func (h *Handlers) selfCheckinResource(w http.ResponseWriter, r *http.Request) e
 }
 
 func (h *Handlers) adminCheckinResource(w http.ResponseWriter, r *http.Request) error {
+	if err := h.PAM.CheckoutAdminOf(r.Context(), principalOf(r), r.PathValue("resource_group_id"), r.PathValue("project_id")); err != nil {
+		return err
+	}
 	return resourceAction(w, r, func(id, typ string) error {
 		return h.PAM.AdminCheckin(r.Context(), principalOf(r), r.PathValue("resource_group_id"), r.PathValue("project_id"), typ, id)
 	})
 }
 
 func (h *Handlers) adminRotateResource(w http.ResponseWriter, r *http.Request) error {
+	if err := h.PAM.CheckoutAdminOf(r.Context(), principalOf(r), r.PathValue("resource_group_id"), r.PathValue("project_id")); err != nil {
+		return err
+	}
 	return resourceAction(w, r, func(id, typ string) error {
 		return h.PAM.RotateResource(r.Context(), principalOf(r), r.PathValue("resource_group_id"), r.PathValue("project_id"), typ, id)
 	})
