@@ -86,10 +86,7 @@ func (h *Handlers) getActiveDirectoryAccount(w http.ResponseWriter, r *http.Requ
 }
 
 func (h *Handlers) listResourceGroupProjectActiveDirectoryAccounts(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.policyCaller(r)
-	if err != nil {
-		return err
-	}
+	p := principalOf(r)
 	rgID, projectID := r.PathValue("resource_group_id"), r.PathValue("project_id")
 	return pagedList(h, w, r, adAccountKey, func(page store.Page) ([]pam.ADAccountView, error) {
 		return h.PAM.ListProjectADAccounts(r.Context(), p, rgID, projectID, page)
@@ -97,10 +94,7 @@ func (h *Handlers) listResourceGroupProjectActiveDirectoryAccounts(w http.Respon
 }
 
 func (h *Handlers) getActiveDirectoryAccountDetails(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.policyCaller(r)
-	if err != nil {
-		return err
-	}
+	p := principalOf(r)
 	v, err := h.PAM.ProjectADAccount(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id"), r.PathValue("ad_account_id"))
 	if err != nil {
 		return err

@@ -44,10 +44,7 @@ type adCheckoutSettings struct {
 }
 
 func (h *Handlers) fetchResourceGroupActiveDirectoryBasedProjectCheckoutSettings(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.policyCaller(r)
-	if err != nil {
-		return err
-	}
+	p := principalOf(r)
 	s, err := h.PAM.ADCheckoutSettings(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id"))
 	if err != nil {
 		return err
@@ -64,11 +61,8 @@ func (h *Handlers) updateResourceGroupActiveDirectoryBasedProjectCheckoutSetting
 	if err := wire.Decode(r, &in); err != nil {
 		return err
 	}
-	p, err := h.policyCaller(r)
-	if err != nil {
-		return err
-	}
-	err = h.PAM.SetADCheckoutSettings(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id"),
+	p := principalOf(r)
+	err := h.PAM.SetADCheckoutSettings(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id"),
 		pam.ADCheckoutSettingsInput{Required: in.CheckoutRequired, DurationSeconds: in.CheckoutDurationInSeconds,
 			IncludeList: adRefsIn(in.IncludeList), ExcludeList: adRefsIn(in.ExcludeList)})
 	if err != nil {
@@ -101,10 +95,7 @@ func adPasswordPolicyOf(p pam.ADPasswordPolicy) adPasswordPolicy {
 }
 
 func (h *Handlers) getProjectPasswordPolicyForActiveDirectoryResources(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.policyCaller(r)
-	if err != nil {
-		return err
-	}
+	p := principalOf(r)
 	pol, err := h.PAM.ADPasswordPolicy(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id"))
 	if err != nil {
 		return err
@@ -118,10 +109,7 @@ func (h *Handlers) updateProjectPasswordPolicyForActiveDirectoryResources(w http
 	if err := wire.Decode(r, &in); err != nil {
 		return err
 	}
-	p, err := h.policyCaller(r)
-	if err != nil {
-		return err
-	}
+	p := principalOf(r)
 	pin := in.passwordPolicy.input()
 	pin.SelectorMode = in.SelectorMode
 	pol, err := h.PAM.SetADPasswordPolicy(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id"), pin,

@@ -48,10 +48,7 @@ func (h *Handlers) createSecurityPolicy(w http.ResponseWriter, r *http.Request) 
 }
 
 func (h *Handlers) getSecurityPolicy(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.policyCaller(r)
-	if err != nil {
-		return err
-	}
+	p := principalOf(r)
 	pol, err := h.PAM.SecurityPolicy(r.Context(), p, r.PathValue("security_policy_id"))
 	if err != nil {
 		return err
@@ -74,10 +71,7 @@ func (h *Handlers) updateSecurityPolicy(w http.ResponseWriter, r *http.Request) 
 }
 
 func (h *Handlers) deleteSecurityPolicy(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.policyCaller(r)
-	if err != nil {
-		return err
-	}
+	p := principalOf(r)
 	if err := h.PAM.DeleteSecurityPolicy(r.Context(), p, r.PathValue("security_policy_id")); err != nil {
 		return err
 	}
@@ -95,6 +89,5 @@ func (h *Handlers) decodePolicy(r *http.Request) (pam.PolicyInput, pam.Principal
 	if err != nil {
 		return in, pam.Principal{}, err
 	}
-	p, err := h.policyCaller(r)
-	return in, p, err
+	return in, principalOf(r), nil
 }

@@ -142,10 +142,10 @@ func isObject(raw json.RawMessage) bool {
 func policyOf(p pam.SecurityPolicy) securityPolicy {
 	active := p.Active
 	out := securityPolicy{ID: p.ID, Name: p.Name, Description: p.Description, Active: &active, Type: p.Type,
-		Principals:    &policyPrincipals{UserGroups: make([]policyRef, len(p.Groups)), WorkloadRoles: p.WorkloadRoles},
-		ResourceGroup: &policyRef{ID: p.ResourceGroupID, Type: "resource_group"}, Rules: make([]policyRule, len(p.Rules))}
+		Principals:    &policyPrincipals{UserGroups: make([]namedObject, len(p.Groups)), WorkloadRoles: p.WorkloadRoles},
+		ResourceGroup: &namedObject{ID: p.ResourceGroupID, Type: "resource_group"}, Rules: make([]policyRule, len(p.Rules))}
 	for i, g := range p.Groups {
-		out.Principals.UserGroups[i] = policyRef{ID: g.ID, Name: g.Name, Type: pam.GroupType}
+		out.Principals.UserGroups[i] = namedObject{ID: g.ID, Name: g.Name, Type: pam.GroupType}
 	}
 	for i, r := range p.Rules {
 		out.Rules[i] = ruleOf(p.ID, r)
@@ -176,7 +176,7 @@ func selectorOf(s pam.ServerSelector) serverSelector {
 	out := serverSelector{Type: s.Kind}
 	switch s.Kind {
 	case pam.SelectIndividualServer, pam.SelectIndividualServerAccount:
-		out.Server, out.Username = &policyRef{ID: s.ServerID, Type: "server"}, s.AccountName
+		out.Server, out.Username = &namedObject{ID: s.ServerID, Type: "server"}, s.AccountName
 	case pam.SelectServerLabel:
 		out.ServerSelector = &labelSelector{Labels: s.Labels}
 		out.AccountSelectorType = s.AccountSelector

@@ -7,14 +7,8 @@ import "encoding/json"
 // privilege value and condition value); keyward fills in a missing one from the type named
 // beside it, and refuses one that contradicts it.
 
-type policyRef struct {
-	ID   string `json:"id"`
-	Name string `json:"name,omitempty"`
-	Type string `json:"type,omitempty"`
-}
-
 type policyPrincipals struct {
-	UserGroups    []policyRef     `json:"user_groups"`
+	UserGroups    []namedObject   `json:"user_groups"`
 	WorkloadRoles json.RawMessage `json:"workload_roles,omitempty"`
 }
 
@@ -24,7 +18,7 @@ type securityPolicy struct {
 	Description   string            `json:"description"`
 	Active        *bool             `json:"active"`
 	Principals    *policyPrincipals `json:"principals"`
-	ResourceGroup *policyRef        `json:"resource_group,omitempty"`
+	ResourceGroup *namedObject      `json:"resource_group,omitempty"`
 	Rules         []policyRule      `json:"rules"`
 	Type          string            `json:"type,omitempty"`
 }
@@ -64,8 +58,8 @@ type serverSelectorEnvelope struct {
 
 type serverSelector struct {
 	Type                string           `json:"_type"`
-	Server              *policyRef       `json:"server,omitempty"`
-	ServerID            *policyRef       `json:"server_id,omitempty"` // the upstream examples' spelling, read only
+	Server              *namedObject     `json:"server,omitempty"`
+	ServerID            *namedObject     `json:"server_id,omitempty"` // the upstream examples' spelling, read only
 	Username            string           `json:"username,omitempty"`
 	ServerSelector      *labelSelector   `json:"server_selector,omitempty"`
 	AccountSelectorType string           `json:"account_selector_type,omitempty"`

@@ -3,7 +3,6 @@ package opa
 import (
 	"context"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/keyward/keyward/internal/httpapi/wire"
@@ -12,13 +11,6 @@ import (
 
 // projectPath is the prefix of a project's paths.
 const projectPath = team + "/resource_groups/{resource_group_id}/projects/{project_id}"
-
-// policyCaller resolves the request's bearer token (already accepted by the router) to the user
-// behind it, whose groups the domain reads for delegated rights.
-func (h *Handlers) policyCaller(r *http.Request) (pam.Principal, error) {
-	_, token, _ := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
-	return h.PAM.Caller(r.Context(), wire.PrincipalFrom(r).TeamID, strings.TrimSpace(token), h.Now())
-}
 
 // checkoutSettings is ResourceCheckoutSettings. On input a nil field was not sent.
 type checkoutSettings struct {
@@ -43,10 +35,7 @@ func (h *Handlers) fetchCheckoutSettings(kind pam.AccountKind) wire.Handler {
 func getProjectDocument[T, W any](h *Handlers, kind pam.AccountKind,
 	read func(context.Context, pam.Principal, string, string, pam.AccountKind) (T, error), view func(T) W) wire.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := h.policyCaller(r)
-		if err != nil {
-			return err
-		}
+		p := principalOf(r)
 		doc, err := read(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id"), kind)
 		if err != nil {
 			return err
@@ -64,11 +53,8 @@ func (h *Handlers) updateCheckoutSettings(kind pam.AccountKind) wire.Handler {
 		if err := wire.Decode(r, &in); err != nil {
 			return err
 		}
-		p, err := h.policyCaller(r)
-		if err != nil {
-			return err
-		}
-		err = h.PAM.SetCheckoutSettings(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id"), kind,
+		p := principalOf(r)
+		err := h.PAM.SetCheckoutSettings(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id"), kind,
 			pam.CheckoutSettingsInput{Required: in.CheckoutRequired, DurationSeconds: in.CheckoutDurationInSeconds,
 				IncludeList: in.IncludeList, ExcludeList: in.ExcludeList})
 		if err != nil {
@@ -139,10 +125,7 @@ func (h *Handlers) updatePasswordPolicy(kind pam.AccountKind) wire.Handler {
 		if err := wire.Decode(r, &in); err != nil {
 			return err
 		}
-		p, err := h.policyCaller(r)
-		if err != nil {
-			return err
-		}
+		p := principalOf(r)
 		pol, err := h.PAM.SetPasswordPolicy(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id"), kind, in.input())
 		if err != nil {
 			return err
