@@ -33,13 +33,21 @@ func stateOf(j store.PoolUpdate) jobState {
 	return jobState{Status: j.Status, Enabled: j.Enabled, Target: j.TargetVersion}
 }
 
-// recordJob records what changed between before and j: the job's status, then each agent
-// whose update status moved, in the agents' order.
+// recordJob records what changed between before and j: the job's status and each agent whose
+// update status moved, in the agents' order. A job that ends does so after its agents' last
+// moves; any other status change comes first.
 func recordJob(ctx context.Context, ev *events.Log, q store.Queries, before, j store.PoolUpdate) error {
-	if before.Status != j.Status {
-		if err := ev.Record(ctx, q, events.Change{Type: EventJobStatus, Org: j.OrgID, Resource: jobResource(j),
+	status := func() error {
+		if before.Status == j.Status {
+			return nil
+		}
+		return ev.Record(ctx, q, events.Change{Type: EventJobStatus, Org: j.OrgID, Resource: jobResource(j),
 			Summary: "update job " + j.ID + " of pool " + j.PoolID + ": " + before.Status + " to " + j.Status,
-			Before:  stateOf(before), After: stateOf(j)}); err != nil {
+			Before:  stateOf(before), After: stateOf(j)})
+	}
+	ended := j.Status == StatusSuccess || j.Status == StatusFailed || j.Status == StatusCancelled
+	if !ended {
+		if err := status(); err != nil {
 			return err
 		}
 	}
@@ -57,6 +65,9 @@ func recordJob(ctx context.Context, ev *events.Log, q store.Queries, before, j s
 			After:   agentState{Status: a.Status, Message: a.Message, Job: j.ID}}); err != nil {
 			return err
 		}
+	}
+	if ended {
+		return status()
 	}
 	return nil
 }
