@@ -21,9 +21,11 @@ import (
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/config"
 	"github.com/keyward/keyward/internal/events"
+	"github.com/keyward/keyward/internal/faultinject"
 	"github.com/keyward/keyward/internal/httpapi"
 	"github.com/keyward/keyward/internal/httpapi/admin"
 	"github.com/keyward/keyward/internal/httpapi/eventsapi"
+	"github.com/keyward/keyward/internal/httpapi/faultsapi"
 	"github.com/keyward/keyward/internal/httpapi/oauthapi"
 	"github.com/keyward/keyward/internal/httpapi/okta"
 	"github.com/keyward/keyward/internal/httpapi/opa"
@@ -125,6 +127,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 		(&serverproto.Handlers{PAM: pamSvc}).Routes(),
 		(&eventsapi.Handlers{Store: s, Log: ev, Done: a.streamsDone}).Routes(),
 	}
+	faults := faultinject.New()
+	reg.MustRegister(faults.Collector())
+	routes = append(routes, (&faultsapi.Handlers{Rules: faults, Store: s, Known: a.Routes, Now: realNow}).Routes())
 	rolloutRoutes, jobs, err := rolloutParts(d)
 	if err != nil {
 		return nil, err
@@ -137,7 +142,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 	a.handler = httpapi.New(httpapi.Config{
 		Log: log, Store: s, Auth: authn, Registry: reg, MaxBody: cfg.MaxBodyBytes, MaxInFlight: cfg.MaxConcurrentRequests,
 		Limiter: httpapi.NewRateLimiter(cfg.RateLimit, realNow), OPALimiter: httpapi.NewRateLimiter(cfg.OPARateLimit, realNow),
-		Now: realNow, Routes: routes,
+		Now: realNow, Routes: routes, Faults: faults,
 	})
 	return a, nil
 }
