@@ -31,6 +31,7 @@ func (rt *router) withFaults(r wire.Route) wire.Route {
 		if !ok {
 			return next(w, req)
 		}
+		w.Header().Set("X-Keyward-Fault", rule.ID)
 		if d := rule.Delay(); d > 0 {
 			t := time.NewTimer(d)
 			select {
