@@ -292,3 +292,20 @@ func TestEventRetention(t *testing.T) {
 		}
 	})
 }
+
+// TestEventStreamSeesOtherServers streams from one server while another, sharing its database,
+// records: the stream finds those events by polling the database.
+func TestEventStreamSeesOtherServers(t *testing.T) {
+	backends(t, func(t *testing.T, pg bool) {
+		e := newEnv(t, pg)
+		other := apptest.Start(t, apptest.Options{DatabaseURL: e.s.DatabaseURL, VirtualClock: true, Configure: func(c *config.Config) {
+			c.TickInterval = time.Hour
+		}})
+		evs := stream(t, other, apptest.AdminToken, "type=job", "")
+		poolID, agents := e.pool("dc", 1)
+		j := e.createJob(poolID, nil, agents...)
+		if ev := next(t, evs, ""); ev.Type != "job.created" || ev.Resource != "job/"+j.ID {
+			t.Fatalf("the other server streams %+v", ev)
+		}
+	})
+}
