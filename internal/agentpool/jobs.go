@@ -189,11 +189,11 @@ func (s *Service) DeleteJob(ctx context.Context, orgID, poolID, jobID string) er
 		if err != nil {
 			return err
 		}
-		if err := s.Events.Record(ctx, q, events.Change{Type: EventJobDeleted, Org: orgID, Resource: jobResource(j),
-			Summary: "update job " + j.ID + " of pool " + j.PoolID + " deleted", Before: stateOf(j)}); err != nil {
+		if err := MirrorAgents(ctx, q, j, cleared); err != nil {
 			return err
 		}
-		return MirrorAgents(ctx, q, j, cleared)
+		return s.Events.Record(ctx, q, events.Change{Type: EventJobDeleted, Org: orgID, Resource: jobResource(j),
+			Summary: "update job " + j.ID + " of pool " + j.PoolID + " deleted", Before: stateOf(j)})
 	})
 }
 

@@ -37,10 +37,11 @@ func SaveJob(ctx context.Context, q store.Queries, ev *events.Log, before, j sto
 	if err := q.SavePoolUpdate(ctx, j); err != nil {
 		return err
 	}
-	if err := recordJob(ctx, ev, q, before, j); err != nil {
+	if err := MirrorAgents(ctx, q, before, j); err != nil {
 		return err
 	}
-	return MirrorAgents(ctx, q, before, j)
+	// Last: on PostgreSQL, appending an event holds the append order until the commit.
+	return recordJob(ctx, ev, q, before, j)
 }
 
 // MirrorAgents copies the status and message of each agent whose row differs between before
