@@ -170,14 +170,14 @@ func TestFaultActions(t *testing.T) {
 			}
 
 			// A latency rule delays the answer by at least its latency, then answers normally.
-			addFault(t, s, apptest.AdminToken, map[string]any{"route": "/api/v1/agentPools", "action": "latency", "latencyMs": 300, "count": 1})
+			slow := addFault(t, s, apptest.AdminToken, map[string]any{"route": "/api/v1/agentPools", "action": "latency", "latencyMs": 300, "count": 1})
 			began := time.Now()
 			resp, err = get("/api/v1/agentPools")
 			if err != nil {
 				t.Fatal(err)
 			}
 			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK || time.Since(began) < 300*time.Millisecond {
+			if resp.StatusCode != http.StatusOK || resp.Header.Get("X-Keyward-Fault") != slow.ID || time.Since(began) < 300*time.Millisecond {
 				t.Fatalf("latency rule: %d after %v", resp.StatusCode, time.Since(began))
 			}
 
