@@ -146,10 +146,10 @@ func (t *teamNames) view(ctx context.Context, e store.Event) (Event, error) {
 		for _, tm := range teams {
 			t.names[tm.ID] = tm.Name
 		}
+		if _, ok := t.names[e.TeamID]; !ok { // the team is gone since: shown by its id
+			t.names[e.TeamID] = e.TeamID
+		}
 	}
 	v.Team = t.names[e.TeamID]
-	if v.Team == "" { // the team is gone since
-		v.Team = e.TeamID
-	}
 	return v, nil
 }
