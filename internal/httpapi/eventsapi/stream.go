@@ -78,8 +78,8 @@ func (h *Handlers) stream(w http.ResponseWriter, r *http.Request) error {
 		wake := h.Log.Notifier().Wait() // before reading, so that no event slips between
 		es, err := h.Store.ListEvents(ctx, f)
 		if err != nil {
-			if ctx.Err() == nil {
-				wire.InfoFrom(ctx).Err = err
+			if info := wire.InfoFrom(ctx); info != nil && ctx.Err() == nil {
+				info.Err = err // for the access log
 			}
 			return nil // the answer has begun: the client reconnects with Last-Event-ID
 		}
