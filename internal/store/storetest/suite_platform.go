@@ -2,7 +2,9 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -123,5 +125,58 @@ func testEvents(t *testing.T, s store.Store) {
 	eq(list(store.EventFilter{OrgID: "org1"}), ck)
 	if next := add(store.Event{OrgID: "org1", At: t0}); next <= ck {
 		t.Fatalf("id %d given out again after %d", next, ck)
+	}
+}
+
+// testEventsVisibleInOrder appends events from concurrent transactions, each holding its
+// transaction open a little after appending, while a reader tails the log by id: the reader must
+// see every event, which it would not if a larger id could commit before a smaller one.
+func testEventsVisibleInOrder(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	const writers, each = 4, 10
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				err := s.InTx(ctx, func(q store.Queries) error {
+					if _, err := q.AppendEvent(ctx, store.Event{OrgID: "tail", At: t0, Type: "t", Summary: fmt.Sprint(w, i)}); err != nil {
+						return err
+					}
+					_, err := q.ListEvents(ctx, store.EventFilter{OrgID: "tail", Limit: 1}) // more work before the commit
+					return err
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	written := make(chan struct{})
+	go func() { wg.Wait(); close(written) }()
+	seen, cursor := map[int64]bool{}, int64(0)
+	for done := false; !done; {
+		select {
+		case <-written:
+			done = true // one more read after the last commit
+		default:
+		}
+		es, err := s.ListEvents(ctx, store.EventFilter{OrgID: "tail", AfterID: cursor, Limit: 1000})
+		must(t, err)
+		for _, e := range es {
+			seen[e.ID], cursor = true, e.ID
+		}
+	}
+	all, err := s.ListEvents(ctx, store.EventFilter{OrgID: "tail", Limit: 1000})
+	must(t, err)
+	if len(all) != writers*each {
+		t.Fatalf("%d events stored, want %d", len(all), writers*each)
+	}
+	for _, e := range all {
+		if !seen[e.ID] {
+			t.Fatalf("the reader never saw event %d: it became visible after a larger id", e.ID)
+		}
 	}
 }
