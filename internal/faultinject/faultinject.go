@@ -9,6 +9,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -80,6 +81,7 @@ func (r Rule) matches(org, team, method, pattern, operation string) bool {
 type Rules struct {
 	mu    sync.Mutex
 	rules []*Rule
+	count atomic.Int64   // len(rules), read without the lock so that requests pass untouched when there are none
 	roll  func() float64 // in [0, 1)
 	hits  *prometheus.CounterVec
 }
@@ -113,6 +115,7 @@ func (rs *Rules) Add(r Rule, now time.Time) (Rule, error) {
 	}
 	r.ID, r.Remaining, r.Hits, r.CreatedAt = ids.New("flt"), r.Count, 0, now
 	rs.rules = append(rs.rules, &r)
+	rs.count.Store(int64(len(rs.rules)))
 	return r, nil
 }
 
@@ -136,6 +139,7 @@ func (rs *Rules) Delete(id string, visible func(Rule) bool) bool {
 	for i, r := range rs.rules {
 		if r.ID == id && visible(*r) {
 			rs.rules = append(rs.rules[:i], rs.rules[i+1:]...)
+			rs.count.Store(int64(len(rs.rules)))
 			return true
 		}
 	}
@@ -145,7 +149,7 @@ func (rs *Rules) Delete(id string, visible func(Rule) bool) bool {
 // Apply finds the first rule matching a request of org or team (ids) to the route and, when its
 // probability lets it, counts the request against it and returns it.
 func (rs *Rules) Apply(org, team, method, pattern, operation string) (Rule, bool) {
-	if rs == nil {
+	if rs == nil || rs.count.Load() == 0 {
 		return Rule{}, false
 	}
 	rs.mu.Lock()
