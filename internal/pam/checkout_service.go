@@ -9,9 +9,8 @@ import (
 	"github.com/keyward/keyward/internal/store"
 )
 
-// checkoutAdmins hold the admin checkout operations team-wide; delegated admins hold them in
-// the resource groups they administer.
-var checkoutAdmins = []string{RoleResourceAdmin, RoleSecurityAdmin}
+// checkoutAdmins hold the admin checkout operations: team-wide, or delegated in their resource groups.
+var checkoutAdmins = []string{RoleResourceAdmin, RoleSecurityAdmin, RoleDelegatedResourceAdmin, RoleDelegatedSecurityAdmin}
 
 // Access credentials a reveal may name, and the privilege each needs.
 var revealPrivileges = map[string]string{

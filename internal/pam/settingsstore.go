@@ -11,17 +11,14 @@ import (
 	"github.com/keyward/keyward/internal/store"
 )
 
-// projectInScope returns the project when the principal may act on it: holding one of the
-// team-wide roles, or else administering its resource group (a delegated admin). A project out
-// of the caller's reach is NotFound, as one that does not exist.
-func (s *Service) projectInScope(ctx context.Context, p Principal, rgID, projectID string, teamWide ...string) (store.Project, error) {
+// projectInScope returns the project when the principal may act on it in an operation open to
+// roles: holding one of its team-wide roles, or one of its delegated roles for the project's
+// resource group (Reaches). A caller without either gets OPA's missing-role answer.
+func (s *Service) projectInScope(ctx context.Context, p Principal, rgID, projectID string, roles ...string) (store.Project, error) {
 	if !storable(rgID) || !storable(projectID) {
 		return store.Project{}, fault.Missing(projectID, "Project")
 	}
-	ok, err := s.HasRole(ctx, p, teamWide...)
-	if err == nil && !ok {
-		ok, err = s.CanAdminResourceGroup(ctx, p, rgID)
-	}
+	ok, err := s.Reaches(ctx, p, rgID, roles...)
 	if err != nil {
 		return store.Project{}, err
 	}
@@ -59,11 +56,12 @@ func writeSettings(ctx context.Context, q store.Settings, doc store.ProjectSetti
 	return q.PutProjectSettings(ctx, doc)
 }
 
-// Roles that reach every project's settings; delegated admins reach their resource groups'.
+// The roles of the settings operations (the spec's x-okta-opa-roles): team-wide roles reach
+// every project, delegated ones the projects of their resource groups.
 var (
-	checkoutReaders = []string{RoleResourceAdmin, RoleSecurityAdmin}
-	checkoutWriters = []string{RoleSecurityAdmin}
-	passwordAdmins  = []string{RoleResourceAdmin}
+	checkoutReaders = []string{RoleResourceAdmin, RoleSecurityAdmin, RoleDelegatedResourceAdmin, RoleDelegatedSecurityAdmin}
+	checkoutWriters = []string{RoleSecurityAdmin, RoleDelegatedSecurityAdmin}
+	passwordAdmins  = []string{RoleResourceAdmin, RoleDelegatedResourceAdmin}
 )
 
 // CheckoutSettings returns a project's checkout settings for a kind of account (the defaults
