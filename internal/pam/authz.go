@@ -87,18 +87,14 @@ func splitRoles(roles []string) (teamWide, delegated []string) {
 
 // Reaches reports whether the principal may act on one resource group in an operation open to
 // roles: holding one of its team-wide roles (resource_admin, security_admin, …), or one of its
-// delegated roles for this resource group (DelegatedIn). A resource group of another team, or
-// none, is NotFound.
+// delegated roles for this resource group (DelegatedIn, where a resource group of another team,
+// or none, is NotFound).
 func (s *Service) Reaches(ctx context.Context, p Principal, rgID string, roles ...string) (bool, error) {
-	rg, err := s.teamResourceGroup(ctx, p.TeamID, rgID)
-	if err != nil {
-		return false, err
-	}
 	teamWide, delegated := splitRoles(roles)
 	if ok, err := s.HasRole(ctx, p, teamWide...); ok || err != nil {
 		return ok, err
 	}
-	return s.delegatedIn(ctx, p, rg, delegated)
+	return s.DelegatedIn(ctx, p, rgID, delegated...)
 }
 
 func (s *Service) teamResourceGroup(ctx context.Context, teamID, rgID string) (store.ResourceGroup, error) {
@@ -149,6 +145,9 @@ func (s *Service) delegatedIn(ctx context.Context, p Principal, rg store.Resourc
 // resource admin (any resource group of the team) or as a member of one of its owner groups.
 // A resource group of another team, or none, is never administrable.
 func (s *Service) CanAdminResourceGroup(ctx context.Context, p Principal, rgID string) (bool, error) {
+	if _, err := s.teamResourceGroup(ctx, p.TeamID, rgID); err != nil {
+		return false, err
+	}
 	return s.Reaches(ctx, p, rgID, RoleResourceAdmin, RoleDelegatedResourceAdmin)
 }
 

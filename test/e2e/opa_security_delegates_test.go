@@ -101,11 +101,14 @@ func TestOPADelegatedSecurityAdmin(t *testing.T) {
 				t.Fatal(err)
 			}
 			for what, err := range map[string]error{
-				"create a policy":   func() error { _, err := guard.CreateSecurityPolicy(ctx, policy(theirs.ID)); return err }(),
-				"read a policy":     func() error { _, err := guard.GetSecurityPolicy(ctx, theirPolicy.ID); return err }(),
-				"delete a policy":   guard.DeleteSecurityPolicy(ctx, theirPolicy.ID),
-				"set checkout":      guard.UpdateServerCheckoutSettings(ctx, theirs.ID, other.ID, settings),
-				"list servers":      func() error { _, err := guard.ListResourceGroupServers(ctx, theirs.ID, client.ServerFilter{}); return err }(),
+				"create a policy": func() error { _, err := guard.CreateSecurityPolicy(ctx, policy(theirs.ID)); return err }(),
+				"read a policy":   func() error { _, err := guard.GetSecurityPolicy(ctx, theirPolicy.ID); return err }(),
+				"delete a policy": guard.DeleteSecurityPolicy(ctx, theirPolicy.ID),
+				"set checkout":    guard.UpdateServerCheckoutSettings(ctx, theirs.ID, other.ID, settings),
+				"list servers": func() error {
+					_, err := guard.ListResourceGroupServers(ctx, theirs.ID, client.ServerFilter{})
+					return err
+				}(),
 				"list all policies": func() error { _, err := guard.ListSecurityPolicies(ctx, client.ListOptions{}); return err }(),
 				"move a policy":     guard.UpdateSecurityPolicy(ctx, created.ID, policy(theirs.ID)),
 			} {
