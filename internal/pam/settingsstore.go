@@ -123,5 +123,11 @@ func (s *Service) SetPasswordPolicy(ctx context.Context, p Principal, rgID, proj
 	}
 	pol.ModifiedAt = s.Clock.Now().UTC().Truncate(time.Millisecond)
 	doc := store.ProjectSettings{TeamID: p.TeamID, ProjectID: projectID, Kind: settingsKind(kind, settingsPassword), ModifiedAt: pol.ModifiedAt}
-	return pol, missing(writeSettings(ctx, s.Store, doc, pol), projectID, "Project")
+	if err := writeSettings(ctx, s.Store, doc, pol); err != nil {
+		return PasswordPolicy{}, missing(err, projectID, "Project")
+	}
+	if kind == ServerAccounts { // accounts it no longer manages end their checkouts
+		return pol, s.endAccountsLostCheckouts(ctx, p.TeamID, store.AccountFilter{ProjectID: projectID})
+	}
+	return pol, nil
 }
