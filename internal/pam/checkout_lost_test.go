@@ -17,7 +17,7 @@ type lostAccessWorld struct {
 	ref      ProjectRef
 	token    string
 	sec      Principal
-	admin    Principal // a resource admin, who sets password policies and rotates
+	admin    Principal                      // a resource admin, who sets password policies and rotates
 	accounts map[string]store.ServerAccount // by login, across servers
 }
 

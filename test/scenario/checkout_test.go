@@ -152,8 +152,8 @@ func (e *checkoutEnv) checkPassword(pw string, not ...string) {
 
 // TestCheckoutRevealCheckinRotate is issue's whole checkout life over HTTP with a simulated
 // server: reveal = checkout, 412 to others, 403 without a grant, the lists, self and forced
-// check-in, expiry under the virtual clock, lost access, a failed rotation retried, and
-// periodic rotation.
+// check-in, expiry under the virtual clock, lost access, a failed rotation retried, periodic
+// rotation, and lost access again when the group is deleted.
 func TestCheckoutRevealCheckinRotate(t *testing.T) {
 	backends(t, func(t *testing.T, postgres bool) {
 		e := newCheckoutEnv(t, postgres)
@@ -277,6 +277,20 @@ func TestCheckoutRevealCheckinRotate(t *testing.T) {
 			c := e.state()
 			return c.Version, c.State == store.CheckoutAvailable && c.SuccessAt.After(before.SuccessAt)
 		})
+
+		// The group granting b's checkout is deleted: the checkout ends at once as lost access,
+		// the password rotates, and b can reveal no more.
+		pwB3 := e.revealOnceRotated("b")
+		e.must(e.opa.DeleteGroup(e.ctx, "g"))
+		if c := e.state(); c.CheckinType != "system_user_lost_access" || c.State == store.CheckoutCheckedOut {
+			t.Fatalf("after deleting g %s/%s", c.State, c.CheckinType)
+		}
+		e.waitAvailable()
+		if e.onServer() == pwB3 {
+			t.Fatal("the password did not rotate after the group was deleted")
+		}
+		_, err = e.reveal("b")
+		wantStatus(t, err, http.StatusForbidden)
 	})
 }
 
