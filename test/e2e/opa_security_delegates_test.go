@@ -24,21 +24,7 @@ func TestOPADelegatedSecurityAdmin(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			user := func(name, group string) *client.OPA {
-				t.Helper()
-				if _, err := svc.CreateServiceUser(ctx, teamID, name); err != nil {
-					t.Fatal(err)
-				}
-				if err := svc.AddMember(ctx, teamID, group, name); err != nil {
-					t.Fatal(err)
-				}
-				key, err := svc.CreateKey(ctx, teamID, name)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return client.NewOPA(s.URL, "acme", key.ID, key.Secret, client.WithHTTPClient(s.HTTP))
-			}
-			guard, owner := user("guard", "sec-delegates"), user("owner", "owners")
+			guard, owner := groupMember(t, s, svc, teamID, "guard", "sec-delegates"), groupMember(t, s, svc, teamID, "owner", "owners")
 			owners, err := svc.Group(ctx, teamID, "owners")
 			if err != nil {
 				t.Fatal(err)

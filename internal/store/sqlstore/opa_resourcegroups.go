@@ -124,11 +124,17 @@ func (q queries) DeleteResourceGroup(ctx context.Context, teamID, id string) err
 }
 
 func (q queries) ListResourceGroupIDsOwnedBy(ctx context.Context, teamID string, groupIDs []string) ([]string, error) {
+	return q.resourceGroupIDsListing(ctx, "opa_resource_group_admins", teamID, groupIDs)
+}
+
+// resourceGroupIDsListing returns the team's resource groups that a group list table (owners or
+// delegated security admins) pairs with any of the groups.
+func (q queries) resourceGroupIDsListing(ctx context.Context, table, teamID string, groupIDs []string) ([]string, error) {
 	if len(groupIDs) == 0 {
 		return nil, nil
 	}
 	marks, args := inList([]any{teamID}, groupIDs)
-	return list(ctx, q, `SELECT DISTINCT a.resource_group_id FROM opa_resource_group_admins a
+	return list(ctx, q, `SELECT DISTINCT a.resource_group_id FROM `+table+` a
 		JOIN opa_resource_groups r ON r.id = a.resource_group_id
 		WHERE r.team_id = $1 AND a.group_id IN (`+marks+`) ORDER BY a.resource_group_id`, args, scanString)
 }
@@ -150,11 +156,5 @@ func (q queries) SetResourceGroupSecurityAdmins(ctx context.Context, teamID, id 
 }
 
 func (q queries) ListResourceGroupIDsSecuredBy(ctx context.Context, teamID string, groupIDs []string) ([]string, error) {
-	if len(groupIDs) == 0 {
-		return nil, nil
-	}
-	marks, args := inList([]any{teamID}, groupIDs)
-	return list(ctx, q, `SELECT DISTINCT a.resource_group_id FROM opa_resource_group_security_admins a
-		JOIN opa_resource_groups r ON r.id = a.resource_group_id
-		WHERE r.team_id = $1 AND a.group_id IN (`+marks+`) ORDER BY a.resource_group_id`, args, scanString)
+	return q.resourceGroupIDsListing(ctx, "opa_resource_group_security_admins", teamID, groupIDs)
 }
