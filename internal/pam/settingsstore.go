@@ -64,6 +64,19 @@ var (
 	passwordAdmins  = []string{RoleResourceAdmin, RoleDelegatedResourceAdmin}
 )
 
+// CheckoutSettingsWriterOf checks that p may replace the project's checkout settings, before the
+// request's body is read: a caller without the role there gets OPA's missing-role answer.
+func (s *Service) CheckoutSettingsWriterOf(ctx context.Context, p Principal, rgID, projectID string) error {
+	_, err := s.projectInScope(ctx, p, rgID, projectID, checkoutWriters...)
+	return err
+}
+
+// PasswordPolicyWriterOf checks, likewise, that p may replace the project's password policies.
+func (s *Service) PasswordPolicyWriterOf(ctx context.Context, p Principal, rgID, projectID string) error {
+	_, err := s.projectInScope(ctx, p, rgID, projectID, passwordAdmins...)
+	return err
+}
+
 // CheckoutSettings returns a project's checkout settings for a kind of account (the defaults
 // until set).
 func (s *Service) CheckoutSettings(ctx context.Context, p Principal, rgID, projectID string, kind AccountKind) (CheckoutSettings, error) {
