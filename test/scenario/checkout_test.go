@@ -73,7 +73,7 @@ func newCheckoutEnv(t *testing.T, postgres bool) *checkoutEnv {
 
 	accounts, err := e.opa.ListProjectServerAccounts(e.ctx, e.rgID, e.prID)
 	e.must(err)
-	if len(accounts) != 1 || accounts[0].Login != "root" {
+	if len(accounts) != 1 || accounts[0].Login != "root" || !accounts[0].Managed { // the password policy manages every account
 		t.Fatalf("accounts %+v", accounts)
 	}
 	e.accountID = accounts[0].ID
@@ -334,5 +334,23 @@ func TestCheckoutRefusals(t *testing.T) {
 		if again, err := e.reveal("a"); err != nil || again != pw {
 			t.Fatalf("a's reveal after the refusals: %v", err)
 		}
+
+		// The password policy now manages admin alone: root's checkout ends (and rotates), root
+		// shows unmanaged, and it can be neither revealed nor rotated.
+		_, err = e.opa.UpdateServerPasswordPolicy(e.ctx, e.rgID, e.prID, client.PasswordPolicy{MinLengthInBytes: 20, MaxLengthInBytes: 24,
+			CharacterOptions: client.PasswordCharacterOptions{UpperCase: true, LowerCase: true, Digits: true}, ManagedPrivilegedAccountsConfig: []string{"admin"}})
+		e.must(err)
+		if c := e.state(); c.CheckinType != "system_user_lost_access" || c.State == store.CheckoutCheckedOut {
+			t.Fatalf("after root left management %s/%s", c.State, c.CheckinType)
+		}
+		e.waitAvailable()
+		root, err := e.opa.GetServerAccount(e.ctx, e.rgID, e.prID, e.accountID)
+		e.must(err)
+		if root.Managed {
+			t.Fatalf("root shows managed: %+v", root)
+		}
+		_, err = e.reveal("a")
+		wantStatus(t, err, http.StatusForbidden)
+		wantRefused(t, e.opa.RotateResource(e.ctx, e.rgID, e.prID, e.accountID), http.StatusPreconditionFailed, "managed_privileged_accounts_config")
 	})
 }
