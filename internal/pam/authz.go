@@ -185,16 +185,3 @@ func (s *Service) ServiceTokenRoles(ctx context.Context, t store.ServiceToken) (
 	}
 	return s.Roles(ctx, t.TeamID, key.UserID)
 }
-
-// DelegatedOf reports whether the user of that name holds one of the delegated roles for the
-// resource group (as DelegatedIn), for callers known by name.
-func (s *Service) DelegatedOf(ctx context.Context, teamID, userName, rgID string, roles ...string) (bool, error) {
-	u, err := s.Store.GetOPAUserByName(ctx, teamID, userName)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil // a key from before keys had users: its roles are all it has
-	}
-	if err != nil {
-		return false, err
-	}
-	return s.DelegatedIn(ctx, Principal{TeamID: teamID, UserID: u.ID}, rgID, roles...)
-}

@@ -80,6 +80,24 @@ func TestOPADelegatedSecurityAdmin(t *testing.T) {
 			if _, err := guard.ListProjectCheckedOutResources(ctx, mine.ID, project.ID, client.CheckoutQuery{}); err != nil {
 				t.Errorf("the guard lists checkouts: %v", err)
 			}
+			// A human member, signed in with a minted token, holds the role as well.
+			if _, err := s.Client.CreateTeamUser(ctx, "acme", client.TeamUser{Name: "hugo", Email: "hugo@example.com"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := svc.AddMember(ctx, teamID, "sec-delegates", "hugo"); err != nil {
+				t.Fatal(err)
+			}
+			ut, err := s.Client.MintUserToken(ctx, "acme", "hugo")
+			if err != nil {
+				t.Fatal(err)
+			}
+			hugo := client.NewOPAWithToken(s.URL, "acme", ut.BearerToken, client.WithHTTPClient(s.HTTP))
+			if _, err := hugo.ListResourceGroupServerAccounts(ctx, mine.ID); err != nil {
+				t.Errorf("a human delegated security admin lists its accounts: %v", err)
+			}
+			if _, err := hugo.ListResourceGroupServerAccounts(ctx, theirs.ID); client.StatusCode(err) != http.StatusUnauthorized {
+				t.Errorf("a human delegated security admin elsewhere: %v, want 401", err)
+			}
 
 			// Elsewhere: 401, as without the role.
 			theirPolicy, err := admin.CreateSecurityPolicy(ctx, policy(theirs.ID))

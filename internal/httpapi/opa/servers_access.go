@@ -22,7 +22,7 @@ func (h *Handlers) projectRef(r *http.Request, roles ...string) (pam.ProjectRef,
 
 // resourceGroupAccess returns the path's resource group once the caller may reach it with one
 // of the operation's roles (resource_admin and delegated_resource_admin when none are named):
-// holding a team-wide one, or a delegated one for this resource group (pam.Service.DelegatedOf:
+// holding a team-wide one, or a delegated one for this resource group (pam.Service.DelegatedIn:
 // an owner group for delegated_resource_admin, a delegated security admin group for
 // delegated_security_admin). OPA answers a refusal with 401.
 func (h *Handlers) resourceGroupAccess(r *http.Request, roles ...string) (string, error) {
@@ -42,7 +42,7 @@ func (h *Handlers) resourceGroupAccess(r *http.Request, roles ...string) (string
 	if p.HasAnyRole(teamWide...) {
 		return rgID, nil
 	}
-	ok, err := h.PAM.DelegatedOf(r.Context(), p.TeamID, p.Actor, rgID, delegated...)
+	ok, err := h.PAM.DelegatedIn(r.Context(), principalOf(r), rgID, delegated...)
 	if err != nil {
 		return rgID, err
 	}
