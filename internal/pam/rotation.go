@@ -224,12 +224,17 @@ func (s *Service) RetryRotation(ctx context.Context, it store.WorkItem, now time
 }
 
 // RotatePeriodically is the work of WorkPeriodicRotation: an available account whose password
-// is still the one set when the period began gets a new one. A checked-out account is rotated
-// at its check-in instead, which schedules the next period.
+// is still the one set when the period began gets a new one, while keyward manages it. A
+// checked-out account is rotated at its check-in instead, which schedules the next period.
 func (s *Service) RotatePeriodically(ctx context.Context, it store.WorkItem, now time.Time) error {
 	return s.onAccount(ctx, it.ID, func(q store.Queries, c store.Checkout, setAt int64) error {
 		if c.State != store.CheckoutAvailable || c.SuccessAt.UnixMilli() != setAt {
 			return nil
+		}
+		if a, err := accountByID(ctx, q, c.TeamID, c.AccountID); err != nil {
+			return nil // the account is gone
+		} else if ok, err := accountManaged(ctx, q, a); !ok || err != nil {
+			return err
 		}
 		_, err := s.startRotation(ctx, q, c)
 		return err
