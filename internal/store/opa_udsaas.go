@@ -77,4 +77,8 @@ type OPAServiceAccounts interface {
 	DeleteServiceAccount(ctx context.Context, teamID, id string) error
 	// ListServiceAccounts pages by id; p.IDs keeps only those ids.
 	ListServiceAccounts(ctx context.Context, teamID string, f ServiceAccountFilter, p Page) ([]ServiceAccount, error)
+
+	// GetTeamProject finds a project of the team by id alone, whichever its resource group (an
+	// assignment names only the project).
+	GetTeamProject(ctx context.Context, teamID, id string) (Project, error)
 }

@@ -123,3 +123,11 @@ func (q queries) ListServiceAccounts(ctx context.Context, teamID string, f store
 	query, args := paged(b.String(), args, p, "name", "id")
 	return list(ctx, q, query, args, scanServiceAccount)
 }
+
+func (q queries) GetTeamProject(ctx context.Context, teamID, id string) (store.Project, error) {
+	p, err := scanProject(q.db.QueryRowContext(ctx, `SELECT `+projectCols+` FROM opa_projects WHERE team_id = $1 AND id = $2`, teamID, id))
+	if err != nil {
+		return p, notFound("get team project", err)
+	}
+	return p, nil
+}

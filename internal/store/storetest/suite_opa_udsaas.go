@@ -14,6 +14,12 @@ func testServiceAccounts(t *testing.T, s store.Store) {
 	seedTeams(t, s, "tm1", "tm2")
 	p := seedProject(t, s, seedResourceGroup(t, s, "tm1", "r1", "prod"), "p1", "web")
 
+	if got, err := s.GetTeamProject(ctx, "tm1", "p1"); err != nil || got.ResourceGroupID != "r1" {
+		t.Fatalf("team project %+v %v", got, err)
+	}
+	_, err := s.GetTeamProject(ctx, "tm2", "p1")
+	wantErr(t, err, store.ErrNotFound)
+
 	app := store.SaaSApp{TeamID: "tm1", ID: "0oaB", Name: "GitHub Prod", Body: []byte(`{"g":1}`), CreatedAt: t0, UpdatedAt: t0}
 	must(t, s.PutSaaSApp(ctx, app))
 	must(t, s.PutSaaSApp(ctx, store.SaaSApp{TeamID: "tm1", ID: "0oaA", Name: "AWS", Body: []byte(`{}`), CreatedAt: t0, UpdatedAt: t0}))
