@@ -3,6 +3,7 @@ package pam
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 
 	"github.com/keyward/keyward/internal/fault"
@@ -17,6 +18,7 @@ const (
 	SelectIndividualOktaAccount   = "individual_okta_account"
 	SelectIndividualManagedSaaS   = "individual_managed_saas_app_account"
 	SelectIndividualUnmanagedSaaS = "individual_unmanaged_saas_app_account"
+	maxServiceAccountSelectors    = 20 // per rule (the spec's maxItems)
 )
 
 // serviceAccountSelector is the part of a UD or SaaS rule's resource_selector evaluation
@@ -30,6 +32,35 @@ type serviceAccountSelector struct {
 			} `json:"service_account"`
 		} `json:"selector"`
 	} `json:"selectors"`
+}
+
+// checkServiceAccountSelector returns the causes against the selector of a UD or SaaS rule:
+// individual selectors of the resource type's kind, each naming an account by id (none for
+// rules of other resource types).
+func (r PolicyRule) checkServiceAccountSelector(at string) []string {
+	kind, ok := selectorKinds[r.ResourceType]
+	if !ok {
+		return nil
+	}
+	at += ".resource_selector"
+	var sel serviceAccountSelector
+	if err := json.Unmarshal(r.Selector, &sel); err != nil {
+		return []string{at + ": must be an object with selectors"}
+	}
+	if len(sel.Selectors) == 0 || len(sel.Selectors) > maxServiceAccountSelectors {
+		return []string{fmt.Sprintf("%s.selectors: must hold 1 to %d selectors", at, maxServiceAccountSelectors)}
+	}
+	var cs []string
+	for i, s := range sel.Selectors {
+		field := fmt.Sprintf("%s.selectors[%d]", at, i)
+		if s.SelectorType != kind {
+			cs = append(cs, field+".selector_type: must be "+kind)
+		}
+		if a := s.Selector.ServiceAccount; a == nil || a.ID == "" || !storable(a.ID) {
+			cs = append(cs, field+".selector.service_account.id: is required")
+		}
+	}
+	return cs
 }
 
 // selectorKinds maps a service-account resource type to its selector kind.

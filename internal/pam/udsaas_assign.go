@@ -64,12 +64,17 @@ func (s *Service) AssignServiceAccount(ctx context.Context, teamID, id, projectI
 		if err != nil {
 			return err
 		}
-		switch a.ProjectID {
-		case projectID:
+		if a.ProjectID == projectID {
 			return nil
-		case "":
-		default:
-			return fault.Conflictf("the service account %s is already assigned to another project", id)
+		}
+		if a.ProjectID != "" {
+			_, err := q.GetTeamProject(ctx, teamID, a.ProjectID)
+			if err == nil {
+				return fault.Conflictf("the service account %s is already assigned to another project", id)
+			}
+			if err := ignoreMissing(err); err != nil { // its project was deleted: it is staged again
+				return err
+			}
 		}
 		now := s.Clock.Now().UTC()
 		a.ResourceGroupID, a.ProjectID, a.AssignedAt, a.SkipRotation, a.UpdatedAt = proj.ResourceGroupID, proj.ID, now, skipRotation, now

@@ -25,7 +25,8 @@ type SaaSApp struct {
 }
 
 // ServiceAccount is a Universal Directory or SaaS-app service account. It is staged (in no
-// project: ProjectID and ResourceGroupID "") until a resource admin assigns it to a project.
+// project: ProjectID and ResourceGroupID "") until a resource admin assigns it to a project,
+// and staged again when that project is deleted.
 // ExternalID is Okta's id of the account (the UD user's id, or the app user's id), unique for
 // the team's kind and app; AppID is "" for a UD account. Managed is whether keyward may rotate
 // its password (OPA's lcm_sync_possible). RotationDueAt is when an initial rotation was
@@ -54,8 +55,8 @@ type ServiceAccountFilter struct {
 	ExternalID      string
 	ResourceGroupID string
 	ProjectID       string
-	Staged          bool  // only accounts in no project
-	Assigned        bool  // only accounts in a project
+	Staged          bool  // only accounts in no project (or in one deleted since)
+	Assigned        bool  // only accounts in an existing project
 	Managed         *bool // only managed (true) or unmanaged (false) accounts
 	RotationDue     bool  // only accounts with an initial rotation requested
 	NameContains    string

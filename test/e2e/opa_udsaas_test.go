@@ -238,6 +238,13 @@ func TestOPAUniversalDirectoryAndSaaSAccounts(t *testing.T) {
 				"selector": map[string]any{"_type": selType, "service_account": map[string]any{"id": id}}}}})
 			return raw
 		}
+		_, err = sec.CreateSecurityPolicy(ctx, client.SecurityPolicy{Name: "bad selector", Active: true,
+			Principals:    client.SecurityPolicyPrincipals{UserGroups: []client.NamedObject{{ID: ops.ID, Type: "user_group"}}},
+			ResourceGroup: &client.NamedObject{ID: rg},
+			Rules: []client.SecurityPolicyRule{{Name: "deploy", ResourceType: pam.OktaAppBasedResource,
+				ResourceSelector: selector(pam.OktaAppBasedResource, pam.SelectIndividualOktaAccount, ""),
+				Privileges:       []client.SecurityPolicyPrivilege{client.Grant("reveal_password")}}}})
+		wantStatus(t, err, http.StatusBadRequest, "rules[0].resource_selector.selectors[0].selector.service_account.id")
 		_, err = sec.CreateSecurityPolicy(ctx, client.SecurityPolicy{Name: "service accounts", Active: true,
 			Principals:    client.SecurityPolicyPrincipals{UserGroups: []client.NamedObject{{ID: ops.ID, Type: "user_group"}}},
 			ResourceGroup: &client.NamedObject{ID: rg},

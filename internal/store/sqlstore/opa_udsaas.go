@@ -106,11 +106,14 @@ func (q queries) ListServiceAccounts(ctx context.Context, teamID string, f store
 		marks, args = inList(args, f.AppIDs)
 		fmt.Fprintf(&b, " AND app_id IN (%s)", marks)
 	}
+	// An account whose project was deleted is staged again.
+	const inProject = ` EXISTS (SELECT 1 FROM opa_projects p WHERE p.team_id = opa_service_accounts.team_id
+		AND p.id = opa_service_accounts.project_id)`
 	if f.Staged {
-		b.WriteString(" AND project_id = ''")
+		b.WriteString(" AND NOT" + inProject)
 	}
 	if f.Assigned {
-		b.WriteString(" AND project_id <> ''")
+		b.WriteString(" AND" + inProject)
 	}
 	if f.Managed != nil {
 		args = append(args, boolInt(*f.Managed))

@@ -91,6 +91,17 @@ func testServiceAccounts(t *testing.T, s store.Store) {
 		}
 	}
 
+	// An account of a deleted project is staged again.
+	must(t, s.PutServiceAccount(ctx, store.ServiceAccount{ID: "s5", TeamID: "tm1", Kind: store.ServiceAccountUD, ExternalID: "00u5",
+		Name: "orphan", ResourceGroupID: "r1", ProjectID: "gone", Body: []byte(`{}`), CreatedAt: t0, UpdatedAt: t0}))
+	for f, want := range map[*store.ServiceAccountFilter]bool{{Staged: true}: true, {Assigned: true}: false} {
+		l, err := s.ListServiceAccounts(ctx, "tm1", *f, store.Page{IDs: []string{"s5"}})
+		if err != nil || (len(l) == 1) != want {
+			t.Fatalf("orphan with %+v: %+v %v", *f, l, err)
+		}
+	}
+	must(t, s.DeleteServiceAccount(ctx, "tm1", "s5"))
+
 	t.Run("another team cannot reach them", func(t *testing.T) {
 		_, err := s.GetSaaSApp(ctx, "tm2", "0oaB")
 		wantErr(t, err, store.ErrNotFound)
