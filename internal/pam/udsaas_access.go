@@ -113,7 +113,8 @@ func selectedAccounts(policies []SecurityPolicy) map[string]map[string]map[strin
 	return out
 }
 
-// userPolicies are the security policies of an active user's groups (none for a user not active).
+// userPolicies are the security policies of an active user's groups: nil for a user not
+// active, empty (not nil) for an active user whose groups have none.
 func (s *Service) userPolicies(ctx context.Context, teamID, userID string) ([]SecurityPolicy, error) {
 	u, err := s.Store.GetOPAUser(ctx, teamID, userID)
 	if err != nil {

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -72,34 +73,22 @@ func (h *Handlers) putSaaSApp(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func entriesOf(in []serviceAccountBody) []pam.ServiceAccountEntry {
-	out := make([]pam.ServiceAccountEntry, len(in))
-	for i, e := range in {
-		out[i] = pam.ServiceAccountEntry{ExternalID: e.ID, Name: e.Name, Username: e.Username, Description: e.Description, Managed: e.LcmSyncPossible}
-	}
-	return out
-}
-
 // feedSaaSAppAccounts replaces the service accounts of an app instance.
 func (h *Handlers) feedSaaSAppAccounts(w http.ResponseWriter, r *http.Request) error {
-	var in []serviceAccountBody
-	if err := wire.Decode(r, &in); err != nil {
-		return err
-	}
-	team, err := h.PAM.Team(r.Context(), r.PathValue("team_name"))
-	if err != nil {
-		return err
-	}
-	sum, err := h.PAM.FeedSaaSAccounts(r.Context(), team.ID, r.PathValue("app_id"), entriesOf(in))
-	if err != nil {
-		return err
-	}
-	wire.JSON(w, http.StatusOK, feedSummary(sum))
-	return nil
+	return h.feedServiceAccounts(w, r, func(ctx context.Context, teamID string, entries []pam.ServiceAccountEntry) (pam.FeedSummary, error) {
+		return h.PAM.FeedSaaSAccounts(ctx, teamID, r.PathValue("app_id"), entries)
+	})
 }
 
 // feedUDAccounts replaces the Universal Directory's service accounts of the team.
 func (h *Handlers) feedUDAccounts(w http.ResponseWriter, r *http.Request) error {
+	return h.feedServiceAccounts(w, r, h.PAM.FeedUDAccounts)
+}
+
+// feedServiceAccounts decodes a feed of accounts, hands it to feed for the path's team and
+// answers what it changed.
+func (h *Handlers) feedServiceAccounts(w http.ResponseWriter, r *http.Request,
+	feed func(context.Context, string, []pam.ServiceAccountEntry) (pam.FeedSummary, error)) error {
 	var in []serviceAccountBody
 	if err := wire.Decode(r, &in); err != nil {
 		return err
@@ -108,7 +97,12 @@ func (h *Handlers) feedUDAccounts(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	sum, err := h.PAM.FeedUDAccounts(r.Context(), team.ID, entriesOf(in))
+	entries := make([]pam.ServiceAccountEntry, len(in))
+	for i, e := range in {
+		entries[i] = pam.ServiceAccountEntry{ExternalID: e.ID, Name: e.Name, Username: e.Username, Description: e.Description,
+			Managed: e.LcmSyncPossible}
+	}
+	sum, err := feed(r.Context(), team.ID, entries)
 	if err != nil {
 		return err
 	}

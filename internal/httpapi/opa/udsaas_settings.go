@@ -78,18 +78,21 @@ func (h *Handlers) updateServiceAccountCheckoutSettings(kind string) wire.Handle
 	}
 }
 
-// svcPasswordPolicy is the spec's PasswordPolicyWithExclude: the server kind's policy without
-// its managed account names and with the periodic rotation's account selector over account ids.
-type svcPasswordPolicy struct {
+// selectorPolicy is a password policy with the periodic rotation's account selector over
+// account references of type R: the spec's PasswordPolicyWithExclude (R = svcRef) and
+// ActiveDirectoryPasswordPolicy (R = adRef). It is the server kind's policy without its managed
+// account names (the shadowing field keeps them out of both directions).
+type selectorPolicy[R any] struct {
 	passwordPolicy
 	ManagedPrivilegedAccountsConfig []string `json:"managed_privileged_accounts_config,omitempty"`
 	SelectorMode                    *string  `json:"periodic_rotation_account_selector_mode,omitempty"`
-	Include                         []svcRef `json:"periodic_rotation_account_include_list,omitempty"`
-	Exclude                         []svcRef `json:"periodic_rotation_account_exclude_list,omitempty"`
+	Include                         []R      `json:"periodic_rotation_account_include_list,omitempty"`
+	Exclude                         []R      `json:"periodic_rotation_account_exclude_list,omitempty"`
 }
 
-func svcPasswordPolicyOf(p pam.ServiceAccountPasswordPolicy) svcPasswordPolicy {
-	out := svcPasswordPolicy{passwordPolicy: passwordPolicyOf(p.PasswordPolicy), Include: svcRefsOut(p.Include), Exclude: svcRefsOut(p.Exclude)}
+// selectorPolicyOf shows a policy with its resolved lists; the mode is ALL when never set.
+func selectorPolicyOf[R any](p pam.PasswordPolicy, include, exclude []R) selectorPolicy[R] {
+	out := selectorPolicy[R]{passwordPolicy: passwordPolicyOf(p), Include: include, Exclude: exclude}
 	out.passwordPolicy.ManagedPrivilegedAccountsConfig = nil
 	mode := p.SelectorMode
 	if mode == "" {
@@ -97,6 +100,17 @@ func svcPasswordPolicyOf(p pam.ServiceAccountPasswordPolicy) svcPasswordPolicy {
 	}
 	out.SelectorMode = &mode
 	return out
+}
+
+// input is the policy sent, the lists' references turned into what the domain stores by ids.
+func (in selectorPolicy[R]) input(ids func([]R) []string) pam.PasswordPolicyInput {
+	pin := in.passwordPolicy.input()
+	pin.SelectorMode, pin.RotationInclude, pin.RotationExclude = in.SelectorMode, ids(in.Include), ids(in.Exclude)
+	return pin
+}
+
+func svcPasswordPolicyOf(p pam.ServiceAccountPasswordPolicy) selectorPolicy[svcRef] {
+	return selectorPolicyOf(p.PasswordPolicy, svcRefsOut(p.Include), svcRefsOut(p.Exclude))
 }
 
 func (h *Handlers) getServiceAccountPasswordPolicy(kind string) wire.Handler {
@@ -112,14 +126,12 @@ func (h *Handlers) getServiceAccountPasswordPolicy(kind string) wire.Handler {
 
 func (h *Handlers) updateServiceAccountPasswordPolicy(kind string) wire.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		var in svcPasswordPolicy
+		var in selectorPolicy[svcRef]
 		if err := wire.Decode(r, &in); err != nil {
 			return err
 		}
-		pin := in.passwordPolicy.input()
-		pin.SelectorMode, pin.RotationInclude, pin.RotationExclude = in.SelectorMode, svcRefIDs(in.Include), svcRefIDs(in.Exclude)
 		pol, err := h.PAM.SetServiceAccountPasswordPolicy(r.Context(), principalOf(r), kind, r.PathValue("resource_group_id"),
-			r.PathValue("project_id"), pin)
+			r.PathValue("project_id"), in.input(svcRefIDs))
 		if err != nil {
 			return err
 		}
