@@ -58,6 +58,7 @@ func (s *Service) serviceAccountViews(ctx context.Context, teamID, viewerID stri
 	checkout := map[string]CheckoutSettings{}
 	rotation := map[string]PasswordPolicy{}
 	users := map[string]string{}
+	checkouts := map[string]map[string]store.Checkout{}
 	out := make([]ServiceAccountView, len(as))
 	for i, a := range as {
 		v := ServiceAccountView{ServiceAccount: a, AppName: UDAppName, SettingsEnabled: []string{}, Checkout: ServiceAccountCheckout{Status: "available"}}
@@ -95,21 +96,39 @@ func (s *Service) serviceAccountViews(ctx context.Context, teamID, viewerID stri
 				v.SettingsEnabled = append(v.SettingsEnabled, SettingRotationSchedule)
 			}
 		}
-		if err := s.fillServiceAccountCheckout(ctx, teamID, viewerID, &v.Checkout, a.ID, users); err != nil {
-			return nil, err
+		if a.ProjectID != "" {
+			rows, err := cached(checkouts, a.ProjectID, func() (map[string]store.Checkout, error) {
+				return s.projectCheckouts(ctx, teamID, a.ProjectID)
+			})
+			if err != nil {
+				return nil, err
+			}
+			if row, ok := rows[a.ID]; ok {
+				if err := s.fillServiceAccountCheckout(ctx, teamID, viewerID, &v.Checkout, row, users); err != nil {
+					return nil, err
+				}
+			}
 		}
 		out[i] = v
 	}
 	return out, nil
 }
 
-// fillServiceAccountCheckout reads the account's checkout row, if it has one, into c.
-func (s *Service) fillServiceAccountCheckout(ctx context.Context, teamID, viewerID string, c *ServiceAccountCheckout, accountID string,
-	users map[string]string) error {
-	row, err := s.Store.GetCheckout(ctx, teamID, accountID)
-	if err != nil {
-		return ignoreMissing(err)
+// projectCheckouts are the checkout records of a project's accounts, by account id: read once
+// per project for a page of accounts.
+func (s *Service) projectCheckouts(ctx context.Context, teamID, projectID string) (map[string]store.Checkout, error) {
+	rows, err := s.Store.ListCheckouts(ctx, teamID, store.CheckoutFilter{ProjectID: projectID}, store.Page{})
+	out := make(map[string]store.Checkout, len(rows))
+	for _, r := range rows {
+		out[r.AccountID] = r
 	}
+	return out, err
+}
+
+// fillServiceAccountCheckout shows an account's checkout record in c, as viewerID (an end user,
+// or "" for an admin) sees it. This is the one place the details' checkout fields come from.
+func (s *Service) fillServiceAccountCheckout(ctx context.Context, teamID, viewerID string, c *ServiceAccountCheckout, row store.Checkout,
+	users map[string]string) error {
 	c.SuccessAt, c.ErrorAt, c.ErrorType = row.SuccessAt, row.ErrorAt, row.ErrorType
 	switch row.State {
 	case store.CheckoutCheckedOut:
@@ -120,12 +139,14 @@ func (s *Service) fillServiceAccountCheckout(ctx context.Context, teamID, viewer
 	case store.CheckoutPendingCheckin:
 		c.Status = "unavailable"
 	}
-	if row.UserID != "" {
-		c.LastUserName, err = cached(users, row.UserID, func() (string, error) {
-			u, err := s.Store.GetOPAUser(ctx, teamID, row.UserID)
-			return u.Name, ignoreMissing(err)
-		})
+	if row.UserID == "" {
+		return nil
 	}
+	var err error
+	c.LastUserName, err = cached(users, row.UserID, func() (string, error) {
+		u, err := s.Store.GetOPAUser(ctx, teamID, row.UserID)
+		return u.Name, ignoreMissing(err)
+	})
 	return err
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/keyward/keyward/client"
 	"github.com/keyward/keyward/internal/pam"
+	"github.com/keyward/keyward/internal/store"
 )
 
 // udsaasFixture is a team with a SaaS app instance and Universal Directory accounts fed through
@@ -287,6 +288,24 @@ func TestOPAUniversalDirectoryAndSaaSAccounts(t *testing.T) {
 		carol := o.client("carol", nil)
 		_, err = carol.GetMySaaSApp(ctx, f.appID)
 		wantStatus(t, err, http.StatusNotFound, "")
+
+		// The checkout fields come from the account's checkout record: someone else holds ci bot.
+		carolUser, err := o.svc.ServiceUser(ctx, o.team.Team.ID, "carol")
+		noErr(t, err)
+		expires := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
+		noErr(t, o.s.App.Store().CreateCheckout(ctx, store.Checkout{AccountID: staged["ci bot"].ID, ResourceType: "managed_saas_app_account_password_login",
+			TeamID: o.team.Team.ID, ResourceGroupID: rg, ProjectID: proj, State: store.CheckoutCheckedOut, UserID: carolUser.ID,
+			CheckoutAt: time.Now(), ExpiresAt: expires}))
+		d, err := res.GetProjectServiceAccount(ctx, client.SaaSApps, rg, proj, staged["ci bot"].ID)
+		noErr(t, err)
+		if d.CheckoutStatus != "checked_out" || d.LastCheckoutUser != "carol" || d.CheckoutExpiryAt != expires.Format(time.RFC3339) || !d.CheckoutEnabled {
+			t.Fatalf("ci bot checked out by carol: %+v", d)
+		}
+		held, err := eve.GetMySaaSAppAccount(ctx, f.appID, staged["ci bot"].ID)
+		noErr(t, err)
+		if held.Account.AvailabilityStatus != "checked_out_by_other_user" || held.CheckoutDetails.ExpiresAt != "" {
+			t.Fatalf("ci bot as eve sees it: %+v", held)
+		}
 
 		// A feed that no longer holds an account removes it, wherever it was assigned.
 		sum, err := o.s.Client.FeedUDAccounts(ctx, "acme", []client.ServiceAccountEntry{
