@@ -116,15 +116,8 @@ func selectedAccounts(policies []SecurityPolicy) map[string]map[string]map[strin
 // userPolicies are the security policies of an active user's groups: nil for a user not
 // active, empty (not nil) for an active user whose groups have none.
 func (s *Service) userPolicies(ctx context.Context, teamID, userID string) ([]SecurityPolicy, error) {
-	u, err := s.Store.GetOPAUser(ctx, teamID, userID)
-	if err != nil {
-		return nil, missing(err, userID, "User")
-	}
-	if u.Status != store.UserActive {
-		return nil, nil
-	}
-	groups, err := s.Store.ListOPAUserGroups(ctx, teamID, userID, store.Page{})
-	if err != nil {
+	groups, err := s.activeUserGroups(ctx, teamID, userID)
+	if err != nil || groups == nil {
 		return nil, err
 	}
 	ids := make([]string, len(groups))
