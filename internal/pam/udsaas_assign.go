@@ -3,6 +3,7 @@ package pam
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/store"
@@ -81,6 +82,40 @@ func (s *Service) AssignServiceAccount(ctx context.Context, teamID, id, projectI
 		if a.Managed && !skipRotation {
 			a.RotationDueAt = now
 		}
+		rec, err := a.record(teamID)
+		if err != nil {
+			return err
+		}
+		return q.PutServiceAccount(ctx, rec)
+	})
+}
+
+// ServiceAccountsAwaitingRotation pages, by id, the team's assigned accounts whose initial
+// rotation an assignment requested: the work a rotation of UD and SaaS passwords picks up.
+func (s *Service) ServiceAccountsAwaitingRotation(ctx context.Context, teamID string, p store.Page) ([]ServiceAccount, error) {
+	recs, err := s.Store.ListServiceAccounts(ctx, teamID, store.ServiceAccountFilter{Assigned: true, RotationDue: true}, p)
+	if err != nil {
+		return nil, err
+	}
+	return serviceAccountsOf(recs)
+}
+
+// ServiceAccountRotated records that an account's password was set by a rotation: a requested
+// initial rotation is done and the credentials are SYNCED.
+func (s *Service) ServiceAccountRotated(ctx context.Context, teamID, id string) error {
+	if !storable(id) {
+		return fault.Missing(id, serviceAccountNoun)
+	}
+	return s.Store.InTx(ctx, func(q store.Queries) error {
+		r, err := q.GetServiceAccount(ctx, teamID, id)
+		if err != nil {
+			return missing(err, id, serviceAccountNoun)
+		}
+		a, err := serviceAccountOf(r)
+		if err != nil {
+			return err
+		}
+		a.RotationDueAt, a.SyncStatus, a.UpdatedAt = time.Time{}, SyncSynced, s.Clock.Now().UTC()
 		rec, err := a.record(teamID)
 		if err != nil {
 			return err

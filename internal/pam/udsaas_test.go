@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -62,4 +63,49 @@ func TestSelectedAccountsFollowResourceTypeAndGroup(t *testing.T) {
 	if !slices.Contains([]string{ManagedSaaSAppBasedResource}, resourceTypeOf(ServiceAccount{Kind: store.ServiceAccountSaaS, Managed: true})) {
 		t.Error("a managed SaaS account is a managed SaaS-app resource")
 	}
+}
+
+func TestAssignmentRequestsTheInitialRotation(t *testing.T) {
+	onBothStores(t, func(f *fixture) {
+		teamID := f.team.Team.ID
+		name := "prod"
+		rg, err := f.svc.CreateResourceGroup(f.ctx, teamID, ResourceGroupInput{Name: &name})
+		f.must(err)
+		pname := "web"
+		proj, err := f.svc.CreateProject(f.ctx, teamID, rg.ID, ProjectInput{Name: &pname})
+		f.must(err)
+		_, err = f.svc.FeedUDAccounts(f.ctx, teamID, []ServiceAccountEntry{
+			{ExternalID: "00u1", Name: "rotated", Username: "a@x", Managed: true},
+			{ExternalID: "00u2", Name: "skipped", Username: "b@x", Managed: true},
+			{ExternalID: "00u3", Name: "unmanaged", Username: "c@x"}})
+		f.must(err)
+		staged, err := f.svc.ListStagedServiceAccounts(f.ctx, teamID, StagedQuery{}, store.Page{})
+		f.must(err)
+		ids := map[string]string{}
+		for _, v := range staged {
+			ids[v.Name] = v.ID
+		}
+		f.must(f.svc.AssignServiceAccount(f.ctx, teamID, ids["rotated"], proj.ID, false))
+		f.must(f.svc.AssignServiceAccount(f.ctx, teamID, ids["skipped"], proj.ID, true))
+		f.must(f.svc.AssignServiceAccount(f.ctx, teamID, ids["unmanaged"], proj.ID, false))
+		due, err := f.svc.ServiceAccountsAwaitingRotation(f.ctx, teamID, store.Page{})
+		f.must(err)
+		if len(due) != 1 || due[0].ID != ids["rotated"] || !due[0].RotationDueAt.Equal(t0) || due[0].SkipRotation {
+			t.Fatalf("awaiting rotation %+v", due)
+		}
+		skipped, err := f.svc.serviceAccount(f.ctx, teamID, store.ServiceAccountUD, ids["skipped"])
+		f.must(err)
+		if !skipped.SkipRotation || !skipped.RotationDueAt.IsZero() || skipped.ProjectID != proj.ID || skipped.ResourceGroupID != rg.ID {
+			t.Fatalf("skipped %+v", skipped)
+		}
+		f.must(f.svc.ServiceAccountRotated(f.ctx, teamID, ids["rotated"]))
+		due, err = f.svc.ServiceAccountsAwaitingRotation(f.ctx, teamID, store.Page{})
+		f.must(err)
+		rotated, err := f.svc.serviceAccount(f.ctx, teamID, store.ServiceAccountUD, ids["rotated"])
+		f.must(err)
+		if len(due) != 0 || rotated.SyncStatus != SyncSynced {
+			t.Fatalf("after the rotation: due %+v, account %+v", due, rotated)
+		}
+		f.wantFault(f.svc.AssignServiceAccount(f.ctx, teamID, ids["rotated"], "b3c5e0a1-1111-4222-8333-444455556666", false), fault.NotFound, "")
+	})
 }
