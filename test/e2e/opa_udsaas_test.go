@@ -56,7 +56,7 @@ func (f udsaasFixture) staged(t *testing.T, managed *bool, apps ...string) map[s
 	return out
 }
 
-func names[T any](items []T, name func(T) string) []string {
+func sortedBy[T any](items []T, name func(T) string) []string {
 	out := make([]string, len(items))
 	for i, x := range items {
 		out[i] = name(x)
@@ -106,10 +106,10 @@ func TestOPAUniversalDirectoryAndSaaSAccounts(t *testing.T) {
 		}
 
 		// Bad input is refused naming the field, and assigns nothing.
-		resToken := o.bearerOf(t, "res-raw", "resources")
+		resToken := o.bearerIn(t, "res-raw", "resources")
 		err = res.AssignStagedServiceAccount(ctx, staged["deploy"].ID, "no-such-project", false)
 		wantStatus(t, err, http.StatusNotFound, "")
-		status, body := opaCall(t, o, resToken, http.MethodPut, "/resource_assignment/universal_directory/accounts/"+staged["deploy"].ID+
+		status, body := sendOPA(t, o, resToken, http.MethodPut, "/resource_assignment/universal_directory/accounts/"+staged["deploy"].ID+
 			"/assign/"+proj+"?skipRotation=maybe")
 		if status != http.StatusBadRequest || !json.Valid(body) || !strings.Contains(string(body), "skipRotation") {
 			t.Fatalf("skipRotation=maybe: %d %s", status, body)
@@ -151,7 +151,7 @@ func TestOPAUniversalDirectoryAndSaaSAccounts(t *testing.T) {
 		// Project lists, with contains and managed.
 		udList, err := res.ListProjectServiceAccounts(ctx, client.UniversalDirectory, rg, proj, client.ListOptions{})
 		noErr(t, err)
-		if got := names(udList, func(a client.ServiceAccount) string { return a.Name }); !slices.Equal(got, []string{"audit", "deploy"}) {
+		if got := sortedBy(udList, func(a client.ServiceAccount) string { return a.Name }); !slices.Equal(got, []string{"audit", "deploy"}) {
 			t.Fatalf("project UD accounts %v", got)
 		}
 		saasList, err := res.ListProjectServiceAccounts(ctx, client.SaaSApps, rg, proj, client.ListOptions{Contains: "BOT"})
@@ -160,7 +160,7 @@ func TestOPAUniversalDirectoryAndSaaSAccounts(t *testing.T) {
 			saasList[0].Description != "pushes releases" || len(saasList[0].AccountSettingsEnabled) != 0 {
 			t.Fatalf("project SaaS accounts containing bot %+v", saasList)
 		}
-		status, body = opaCall(t, o, resToken, http.MethodGet, "/resource_groups/"+rg+"/projects/"+proj+"/saas_app_accounts?managed=false")
+		status, body = sendOPA(t, o, resToken, http.MethodGet, "/resource_groups/"+rg+"/projects/"+proj+"/saas_app_accounts?managed=false")
 		if status != http.StatusOK || !strings.Contains(string(body), `"read only"`) || strings.Contains(string(body), `"ci bot"`) {
 			t.Fatalf("managed=false: %d %s", status, body)
 		}
@@ -218,12 +218,12 @@ func TestOPAUniversalDirectoryAndSaaSAccounts(t *testing.T) {
 		// Security admins list every assigned account, of the team or of a resource group.
 		allSaaS, err := sec.ListAllServiceAccounts(ctx, client.SaaSApps, "", ptrTo(true), client.ListOptions{})
 		noErr(t, err)
-		if got := names(allSaaS, func(a client.ServiceAccount) string { return a.Name }); !slices.Equal(got, []string{"ci bot"}) {
+		if got := sortedBy(allSaaS, func(a client.ServiceAccount) string { return a.Name }); !slices.Equal(got, []string{"ci bot"}) {
 			t.Fatalf("all managed SaaS accounts %v", got)
 		}
 		allUD, err := sec.ListAllServiceAccounts(ctx, client.UniversalDirectory, rg, nil, client.ListOptions{Count: 1})
 		noErr(t, err)
-		if got := names(allUD, func(a client.ServiceAccount) string { return a.Name }); !slices.Equal(got, []string{"audit", "deploy"}) {
+		if got := sortedBy(allUD, func(a client.ServiceAccount) string { return a.Name }); !slices.Equal(got, []string{"audit", "deploy"}) {
 			t.Fatalf("all UD accounts of the resource group, a page at a time %v", got)
 		}
 
@@ -360,8 +360,8 @@ func TestOPAUDSaaSFeedRefusesBadInput(t *testing.T) {
 	})
 }
 
-// bearerOf is a bearer token of a new service user in the group named (made before).
-func (o *opaTeam) bearerOf(t *testing.T, user, group string) string {
+// bearerIn is a bearer token of a new service user in the group named (made before).
+func (o *opaTeam) bearerIn(t *testing.T, user, group string) string {
 	ctx, id := context.Background(), o.team.Team.ID
 	_, err := o.svc.CreateServiceUser(ctx, id, user)
 	noErr(t, err)
@@ -373,9 +373,9 @@ func (o *opaTeam) bearerOf(t *testing.T, user, group string) string {
 	return tok.Token
 }
 
-// opaCall sends an OPA request under the team with a bearer token, through the validating
+// sendOPA sends an OPA request under the team with a bearer token, through the validating
 // client, and returns the status and body.
-func opaCall(t *testing.T, o *opaTeam, token, method, path string) (int, []byte) {
+func sendOPA(t *testing.T, o *opaTeam, token, method, path string) (int, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(method, o.s.URL+"/v1/teams/"+o.team.Team.Name+path, nil)
 	noErr(t, err)
