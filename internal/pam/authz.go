@@ -21,15 +21,8 @@ type Principal struct {
 // delegated security admin groups, a delegated security admin. Both delegated roles act only in
 // those resource groups (Reaches). A user that is not active has no roles.
 func (s *Service) Roles(ctx context.Context, teamID, userID string) ([]string, error) {
-	u, err := s.Store.GetOPAUser(ctx, teamID, userID)
-	if err != nil {
-		return nil, missing(err, userID, "User")
-	}
-	if u.Status != store.UserActive {
-		return nil, nil
-	}
-	groups, err := s.Store.ListOPAUserGroups(ctx, teamID, userID, store.Page{})
-	if err != nil {
+	groups, err := s.activeUserGroups(ctx, teamID, userID)
+	if err != nil || groups == nil {
 		return nil, err
 	}
 	roles := []string{RoleEndUser}
@@ -54,6 +47,23 @@ func (s *Service) Roles(ctx context.Context, teamID, userID string) ([]string, e
 	}
 	slices.Sort(roles)
 	return slices.Compact(roles), nil
+}
+
+// activeUserGroups are the groups of an active user: nil for a user not active, empty (not nil)
+// for an active user in none.
+func (s *Service) activeUserGroups(ctx context.Context, teamID, userID string) ([]store.OPAGroup, error) {
+	u, err := s.Store.GetOPAUser(ctx, teamID, userID)
+	if err != nil {
+		return nil, missing(err, userID, "User")
+	}
+	if u.Status != store.UserActive {
+		return nil, nil
+	}
+	groups, err := s.Store.ListOPAUserGroups(ctx, teamID, userID, store.Page{})
+	if groups == nil && err == nil {
+		groups = []store.OPAGroup{}
+	}
+	return groups, err
 }
 
 // HasRole reports whether the principal holds any of the roles now.

@@ -75,26 +75,8 @@ func (h *Handlers) updateResourceGroupActiveDirectoryBasedProjectCheckoutSetting
 	return nil
 }
 
-// adPasswordPolicy is the spec's ActiveDirectoryPasswordPolicy: the server kind's policy
-// without its managed account names (the shadowing field keeps them out of both directions)
-// and with the periodic rotation's account selector.
-type adPasswordPolicy struct {
-	passwordPolicy
-	ManagedPrivilegedAccountsConfig []string `json:"managed_privileged_accounts_config,omitempty"`
-	SelectorMode                    *string  `json:"periodic_rotation_account_selector_mode,omitempty"`
-	Include                         []adRef  `json:"periodic_rotation_account_include_list,omitempty"`
-	Exclude                         []adRef  `json:"periodic_rotation_account_exclude_list,omitempty"`
-}
-
-func adPasswordPolicyOf(p pam.ADPasswordPolicy) adPasswordPolicy {
-	out := adPasswordPolicy{passwordPolicy: passwordPolicyOf(p.PasswordPolicy), Include: adRefsOut(p.Include), Exclude: adRefsOut(p.Exclude)}
-	out.passwordPolicy.ManagedPrivilegedAccountsConfig = nil
-	mode := p.SelectorMode
-	if mode == "" {
-		mode = "ALL"
-	}
-	out.SelectorMode = &mode
-	return out
+func adPasswordPolicyOf(p pam.ADPasswordPolicy) selectorPolicy[adRef] {
+	return selectorPolicyOf(p.PasswordPolicy, adRefsOut(p.Include), adRefsOut(p.Exclude))
 }
 
 func (h *Handlers) getProjectPasswordPolicyForActiveDirectoryResources(w http.ResponseWriter, r *http.Request) error {
@@ -112,7 +94,7 @@ func (h *Handlers) updateProjectPasswordPolicyForActiveDirectoryResources(w http
 	if err := h.PAM.PasswordPolicyWriterOf(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id")); err != nil {
 		return err // refused whatever the body
 	}
-	var in adPasswordPolicy
+	var in selectorPolicy[adRef] // the spec's ActiveDirectoryPasswordPolicy
 	if err := wire.Decode(r, &in); err != nil {
 		return err
 	}

@@ -37,6 +37,12 @@ var matrixParams = map[string]func(f *fixture, pattern string) string{
 	"ad_connection_id":           func(f *fixture, _ string) string { return f.adConnection() },
 	"ad_account_id":              func(f *fixture, _ string) string { return f.adAccount() },
 	"ad_account_rule_id":         func(f *fixture, _ string) string { return f.adRule() },
+	"saas_app_instance_id":       func(f *fixture, _ string) string { return f.saasApp() },
+	"saas_app_account_id":        func(f *fixture, _ string) string { return f.serviceAccount(store.ServiceAccountSaaS) },
+	"okta_universal_directory_account_id": func(f *fixture, _ string) string {
+		return f.serviceAccount(store.ServiceAccountUD)
+	},
+	"staged_service_account_id": func(f *fixture, _ string) string { return f.stagedAccount() },
 }
 
 // matrixBodies are valid request bodies per operationId; %[1]s is replaced by a name unique to
@@ -94,6 +100,7 @@ type fixture struct {
 	policy string
 	adConn string // an Active Directory connection whose one account a rule places in the project
 	adRul  string
+	app    string // a SaaS app instance with one account
 }
 
 func (w *world) unique(prefix string) string { return fmt.Sprintf("%s-%d", prefix, w.seq.Add(1)) }
@@ -247,6 +254,65 @@ func (f *fixture) adAccount() string {
 		f.w.t.Fatal("matrix setup: the fed connection has no account")
 	}
 	return accounts[0].ID
+}
+
+func (f *fixture) saasApp() string {
+	if f.app == "" {
+		n := f.w.seq.Add(1)
+		a, _, err := f.w.pam.PutSaaSApp(f.w.ctx, f.w.teamID, pam.SaaSAppInput{ID: fmt.Sprintf("0oaSaaS%d", n), Name: "GitHub", GlobalAppName: "GitHub"})
+		f.w.check(err)
+		_, err = f.w.pam.FeedSaaSAccounts(f.w.ctx, f.w.teamID, a.ID, []pam.ServiceAccountEntry{{ExternalID: fmt.Sprintf("app%d", n),
+			Name: "ci bot", Username: "ci", Managed: true}})
+		f.w.check(err)
+		f.app = a.ID
+	}
+	return f.app
+}
+
+// serviceAccount is an account of the kind assigned to the project: a SaaS one of the app, or
+// a UD one fed for the row.
+func (f *fixture) serviceAccount(kind string) string {
+	if kind == store.ServiceAccountUD {
+		id := f.stagedAccount()
+		f.w.check(f.w.pam.AssignServiceAccount(f.w.ctx, f.w.teamID, id, f.project().ID, false))
+		return id
+	}
+	accounts, err := f.w.pam.ListStagedServiceAccounts(f.w.ctx, f.w.teamID, pam.StagedQuery{AppIDs: []string{f.saasApp()}}, store.Page{})
+	f.w.check(err)
+	if len(accounts) == 0 {
+		f.w.t.Fatal("matrix setup: the fed app has no staged account")
+	}
+	f.w.check(f.w.pam.AssignServiceAccount(f.w.ctx, f.w.teamID, accounts[0].ID, f.project().ID, false))
+	return accounts[0].ID
+}
+
+// stagedAccount is a new UD account, not assigned. A UD feed replaces the team's whole
+// directory, so each one keeps the accounts fed before it.
+func (f *fixture) stagedAccount() string {
+	n := f.w.seq.Add(1)
+	staged, err := f.w.pam.ListStagedServiceAccounts(f.w.ctx, f.w.teamID, pam.StagedQuery{}, store.Page{})
+	f.w.check(err)
+	assigned, err := f.w.pam.ListAllServiceAccounts(f.w.ctx, f.w.teamID, store.ServiceAccountUD, "", nil, store.Page{})
+	f.w.check(err)
+	var entries []pam.ServiceAccountEntry
+	for _, v := range append(staged, assigned...) {
+		if v.Kind == store.ServiceAccountUD {
+			entries = append(entries, pam.ServiceAccountEntry{ExternalID: v.ExternalID, Name: v.Name, Username: v.Username, Managed: v.Managed})
+		}
+	}
+	ext := fmt.Sprintf("00uUD%d", n)
+	entries = append(entries, pam.ServiceAccountEntry{ExternalID: ext, Name: "deploy", Username: fmt.Sprintf("deploy%d@example.com", n), Managed: true})
+	_, err = f.w.pam.FeedUDAccounts(f.w.ctx, f.w.teamID, entries)
+	f.w.check(err)
+	again, err := f.w.pam.ListStagedServiceAccounts(f.w.ctx, f.w.teamID, pam.StagedQuery{}, store.Page{})
+	f.w.check(err)
+	for _, v := range again {
+		if v.ExternalID == ext {
+			return v.ID
+		}
+	}
+	f.w.t.Fatal("matrix setup: the fed UD account is not staged")
+	return ""
 }
 
 // body is the request body of a write, with a name unique to the request.

@@ -49,6 +49,7 @@ func Run(t *testing.T, b Backend) {
 		{"EnrollmentTokens", testEnrollmentTokens}, {"Servers", testServers}, {"ServerInstructions", testServerInstructions},
 		{"ProjectSettings", testProjectSettings}, {"SecurityPolicies", testSecurityPolicies},
 		{"ADDirectories", testADDirectories},
+		{"ServiceAccounts", testServiceAccounts},
 		{"Checkouts", testCheckouts},
 	}
 	for _, tc := range tests {
