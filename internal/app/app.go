@@ -21,6 +21,7 @@ import (
 	"github.com/keyward/keyward/internal/config"
 	"github.com/keyward/keyward/internal/httpapi"
 	"github.com/keyward/keyward/internal/httpapi/admin"
+	"github.com/keyward/keyward/internal/httpapi/dashboard"
 	"github.com/keyward/keyward/internal/httpapi/oauthapi"
 	"github.com/keyward/keyward/internal/httpapi/okta"
 	"github.com/keyward/keyward/internal/httpapi/opa"
@@ -115,6 +116,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 			Vault:    vault.NewKeys(derivedKey(rawKey, "opa-vault")),
 			TokenTTL: cfg.TokenTTL, Now: realNow}).Routes(),
 		(&serverproto.Handlers{PAM: pamSvc}).Routes(),
+		dashboard.Routes(),
 	}
 	rolloutRoutes, jobs, err := rolloutParts(d)
 	if err != nil {
