@@ -87,6 +87,7 @@ async function signIn(ev) {
     await api("GET", "/keyward/v1/clock");
   } catch (e) {
     sessionStorage.removeItem(TOKEN_KEY);
+    $("token").value = "";
     $("sign-in-error").textContent = e.status === 401 || e.status === 403
       ? "That token is not an admin API token." : "Sign-in failed: " + e.message;
     return;
