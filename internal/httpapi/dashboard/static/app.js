@@ -246,11 +246,16 @@ async function refreshEvents() {
     }
     throw e;
   }
-  const got = (data && data.events) || [];
-  if (got.length > 0) {
-    lastEventId = String(got[got.length - 1].id);
-    events = got.slice().reverse().concat(events).slice(0, 200);
+  // Whatever order a page comes in, the newest event is the one with the highest id.
+  const seen = new Set(events.map((e) => String(e.id)));
+  for (const e of (data && data.events) || []) {
+    if (seen.has(String(e.id))) continue;
+    seen.add(String(e.id));
+    events.push(e);
+    if (lastEventId === "" || Number(e.id) > Number(lastEventId)) lastEventId = String(e.id);
   }
+  events.sort((a, b) => Number(b.id) - Number(a.id));
+  events = events.slice(0, 200);
   $("events").replaceChildren(table(["Time", "Type", "Resource", "Summary", "Actor"], events.map((e) =>
     el("tr", {}, el("td", {}, e.time), el("td", {}, e.type), el("td", {class: "mono"}, e.resource || ""),
       el("td", {}, e.summary || ""), el("td", {}, e.actor || "")))));
