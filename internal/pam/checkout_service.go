@@ -141,10 +141,10 @@ func (s *Service) RevealServerAccountPassword(ctx context.Context, p Principal, 
 		if err != nil || next == c {
 			return err
 		}
-		c = next
-		if err := q.UpdateCheckout(ctx, c); err != nil {
+		if err := s.saveCheckout(ctx, q, c, next); err != nil {
 			return err
 		}
+		c = next
 		return schedule(ctx, q, WorkCheckoutExpiry, c.AccountID, c.ExpiresAt, c.ExpiresAt)
 	})
 	if err == nil && first { // the first rotation is queued; the caller tries again once it is done

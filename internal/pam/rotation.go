@@ -109,7 +109,7 @@ func (s *Service) startRotation(ctx context.Context, q store.Queries, c store.Ch
 	if err != nil {
 		return c, err
 	}
-	return next, q.UpdateCheckout(ctx, next)
+	return next, s.saveCheckout(ctx, q, c, next)
 }
 
 // withPasswords fills in the passwords of the rotation instructions being handed out. An
@@ -161,7 +161,7 @@ func (s *Service) rotationReported(ctx context.Context, q store.Queries, in stor
 	if !ok {
 		return nil
 	}
-	if err := q.UpdateCheckout(ctx, next); err != nil {
+	if err := s.saveCheckout(ctx, q, c, next); err != nil {
 		return err
 	}
 	if !r.Succeeded {
@@ -242,7 +242,7 @@ func (s *Service) checkInAndRotate(ctx context.Context, q store.Queries, c store
 	if err != nil {
 		return err
 	}
-	if err := q.UpdateCheckout(ctx, next); err != nil {
+	if err := s.saveCheckout(ctx, q, c, next); err != nil {
 		return err
 	}
 	next.Version++

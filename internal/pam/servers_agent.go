@@ -110,7 +110,7 @@ func (s *Service) Enroll(ctx context.Context, token string, e Enrollment) (Enrol
 		}
 		now := s.Clock.Now()
 		srv, err := q.GetServerByHostname(ctx, p.ID, e.Hostname)
-		fresh := errors.Is(err, store.ErrNotFound)
+		fresh, before := errors.Is(err, store.ErrNotFound), srv
 		switch {
 		case fresh:
 			srv = store.Server{ID: newID(), TeamID: p.TeamID, ResourceGroupID: p.ResourceGroupID, ProjectID: p.ID,
@@ -126,6 +126,9 @@ func (s *Service) Enroll(ctx context.Context, token string, e Enrollment) (Enrol
 			err = q.ReenrollServer(ctx, srv)
 		}
 		if err != nil {
+			return err
+		}
+		if err := s.recordEnrollment(ctx, q, before, srv, fresh); err != nil {
 			return err
 		}
 		out = Enrolled{ServerID: srv.ID, Credential: cred}

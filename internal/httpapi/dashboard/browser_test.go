@@ -183,7 +183,7 @@ func dashboardInBrowser(t *testing.T, postgres bool) {
 	}
 	b.wait("the pool", `document.querySelectorAll('tr[data-pool-id=`+jsString(pool.ID)+`] li[data-agent-id]').length === 2`)
 	b.wait("the team", `document.querySelector('.team[data-team="keyward"]') !== null`)
-	b.wait("the event log or its absence", `document.querySelector("#events").childElementCount > 0`)
+	b.wait("the event log", `document.querySelector("#events").childElementCount > 0`)
 
 	// An on-demand job: its progress on the page follows the agents' updates.
 	var job struct{ ID string }
@@ -221,6 +221,11 @@ func dashboardInBrowser(t *testing.T, postgres bool) {
 	t1, err1 := time.Parse(time.RFC3339Nano, shown)
 	if err0 != nil || err1 != nil || t1.Sub(t0) < time.Hour || !t1.Equal(c.Now) {
 		t.Fatalf("clock on the page went from %q to %q; the server's is %q", before, shown, c.Now)
+	}
+
+	// The event log shows what happened: the job's run and the clock's move.
+	for _, typ := range []string{"job.status", "clock.moved"} {
+		b.wait("a "+typ+" event", `[...document.querySelectorAll("#events td")].some((td) => td.textContent === `+jsString(typ)+`)`)
 	}
 
 	// Signing out forgets the token.
