@@ -24,6 +24,7 @@ import (
 	"github.com/keyward/keyward/internal/faultinject"
 	"github.com/keyward/keyward/internal/httpapi"
 	"github.com/keyward/keyward/internal/httpapi/admin"
+	"github.com/keyward/keyward/internal/httpapi/dashboard"
 	"github.com/keyward/keyward/internal/httpapi/eventsapi"
 	"github.com/keyward/keyward/internal/httpapi/faultsapi"
 	"github.com/keyward/keyward/internal/httpapi/oauthapi"
@@ -125,6 +126,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 			Vault:    vault.NewKeys(derivedKey(rawKey, "opa-vault")),
 			TokenTTL: cfg.TokenTTL, Now: realNow}).Routes(),
 		(&serverproto.Handlers{PAM: pamSvc}).Routes(),
+		dashboard.Routes(),
 		(&eventsapi.Handlers{Store: s, Log: ev, Done: a.streamsDone}).Routes(),
 	}
 	faults := faultinject.New()

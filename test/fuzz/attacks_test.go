@@ -142,7 +142,7 @@ func (f *fixture) pathAttacks(pattern string, write bool) []attack {
 	segs := strings.Split(strings.TrimPrefix(pattern, "/"), "/")
 	var out []attack
 	for i, seg := range segs {
-		if !strings.HasPrefix(seg, "{") {
+		if !strings.HasPrefix(seg, "{") || seg == "{$}" {
 			continue
 		}
 		for what, v := range map[string]struct {
@@ -166,6 +166,8 @@ func (f *fixture) path(segs []string, i int, bad string) string {
 		switch {
 		case j == i:
 			out[j] = bad
+		case seg == "{$}": // the end of a path that ends in a slash
+			out[j] = ""
 		case strings.HasPrefix(seg, "{"):
 			out[j] = url.PathEscape(f.pathValue(strings.TrimSuffix(strings.Trim(seg, "{}"), "...")))
 		default:

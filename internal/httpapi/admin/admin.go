@@ -41,6 +41,7 @@ func (h *Handlers) Routes() []wire.Route {
 	}
 	rows = append(rows, h.directoryRoutes()...) // directory.go
 	rows = append(rows, h.udsaasRoutes()...)    // udsaas.go
+	rows = append(rows, h.overviewRoutes()...)  // overview.go
 	return append(rows, h.opaRoutes()...)       // opa.go
 }
 
