@@ -43,4 +43,5 @@ type Queries interface {
 	OPAPolicies
 	OPADirectories
 	Checkouts
+	PasswordDirectory
 }

@@ -49,6 +49,7 @@ func Run(t *testing.T, b Backend) {
 		{"ProjectSettings", testProjectSettings}, {"SecurityPolicies", testSecurityPolicies},
 		{"ADDirectories", testADDirectories},
 		{"Checkouts", testCheckouts},
+		{"PasswordDirectory", testPasswordDirectory},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
