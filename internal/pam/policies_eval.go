@@ -32,14 +32,28 @@ type AccessMethod struct {
 // AccessMethods returns the access methods a user holds on a server account through the active
 // policies of its groups in the account's resource group. A user not active holds none.
 func (s *Service) AccessMethods(ctx context.Context, userID string, acct Account) ([]AccessMethod, error) {
-	u, err := s.Store.GetOPAUser(ctx, acct.TeamID, userID)
+	policies, err := s.userPolicies(ctx, acct.TeamID, userID)
+	if err != nil {
+		return nil, err
+	}
+	checkout, err := s.projectCheckoutSettings(ctx, s.Store, acct.TeamID, acct.ProjectID, ServerAccounts)
+	if err != nil {
+		return nil, err
+	}
+	return Evaluate(policies, acct, checkout), nil
+}
+
+// userPolicies are the security policies naming one of the user's groups; none for a user not
+// active.
+func (s *Service) userPolicies(ctx context.Context, teamID, userID string) ([]SecurityPolicy, error) {
+	u, err := s.Store.GetOPAUser(ctx, teamID, userID)
 	if err != nil {
 		return nil, missing(err, userID, "User")
 	}
 	if u.Status != store.UserActive {
 		return nil, nil
 	}
-	groups, err := s.Store.ListOPAUserGroups(ctx, acct.TeamID, userID, store.Page{})
+	groups, err := s.Store.ListOPAUserGroups(ctx, teamID, userID, store.Page{})
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +61,7 @@ func (s *Service) AccessMethods(ctx context.Context, userID string, acct Account
 	for i, g := range groups {
 		ids[i] = g.ID
 	}
-	stored, err := s.Store.ListSecurityPoliciesOfGroups(ctx, acct.TeamID, ids)
+	stored, err := s.Store.ListSecurityPoliciesOfGroups(ctx, teamID, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -59,11 +73,7 @@ func (s *Service) AccessMethods(ctx context.Context, userID string, acct Account
 		}
 		policies = append(policies, p)
 	}
-	checkout, err := s.projectCheckoutSettings(ctx, s.Store, acct.TeamID, acct.ProjectID, ServerAccounts)
-	if err != nil {
-		return nil, err
-	}
-	return Evaluate(policies, acct, checkout), nil
+	return policies, nil
 }
 
 // Evaluate is the decision itself, without I/O: the privileges that the active policies (all
@@ -80,23 +90,33 @@ func Evaluate(policies []SecurityPolicy, acct Account, checkout CheckoutSettings
 			if r.ResourceType != ServerBasedResource || !slices.ContainsFunc(r.Servers, func(s ServerSelector) bool { return s.matches(acct) }) {
 				continue
 			}
-			for _, priv := range r.Privileges {
-				if !priv.Granted || !slices.Contains(serverPrivileges, priv.Type) {
-					continue
-				}
-				m, ok := held[priv.Type]
-				if !ok {
-					m = AccessMethod{Privilege: priv.Type, CheckoutRequired: checkout.Applies(acct.AccountName)}
-				}
-				seconds := checkout.DurationSeconds
-				if r.OverrideCheckoutSeconds != nil {
-					seconds = *r.OverrideCheckoutSeconds
-				}
-				m.CheckoutSeconds = max(m.CheckoutSeconds, seconds)
-				held[priv.Type] = m
-			}
+			grantRule(held, r, serverPrivileges, checkout, acct.AccountName)
 		}
 	}
+	return sortedMethods(held)
+}
+
+// grantRule adds the privileges of kind a rule grants to held: checkout required as the settings say
+// for the account's settings key, for the longest duration of the rules granting the privilege.
+func grantRule(held map[string]AccessMethod, r PolicyRule, kind []string, checkout CheckoutSettings, key string) {
+	for _, priv := range r.Privileges {
+		if !priv.Granted || !slices.Contains(kind, priv.Type) {
+			continue
+		}
+		m, ok := held[priv.Type]
+		if !ok {
+			m = AccessMethod{Privilege: priv.Type, CheckoutRequired: checkout.Applies(key)}
+		}
+		seconds := checkout.DurationSeconds
+		if r.OverrideCheckoutSeconds != nil {
+			seconds = *r.OverrideCheckoutSeconds
+		}
+		m.CheckoutSeconds = max(m.CheckoutSeconds, seconds)
+		held[priv.Type] = m
+	}
+}
+
+func sortedMethods(held map[string]AccessMethod) []AccessMethod {
 	out := make([]AccessMethod, 0, len(held))
 	for _, k := range slices.Sorted(maps.Keys(held)) {
 		out = append(out, held[k])
