@@ -165,8 +165,8 @@ type adSelector struct {
 		ByDomain []string `json:"by_domain"`
 	} `json:"individual_accounts"`
 	Shared *struct {
-		ByMatchingNames []string `json:"by_matching_names"`
-		ByDomain        []string `json:"by_domain"`
+		ByMatchingNames []string          `json:"by_matching_names"`
+		ByDomain        []string          `json:"by_domain"`
 		Specific        []adSharedAccount `json:"specific_accounts"`
 	} `json:"shared_accounts"`
 }
