@@ -164,8 +164,10 @@ func (s *Service) revealTarget(ctx context.Context, p Principal, t TargetAccount
 		return Revealed{}, err
 	}
 	var c store.Checkout
+	setting := false
 	err := s.Store.InTx(ctx, func(q store.Queries) error {
 		var err error
+		setting = false
 		if c, err = q.GetCheckout(ctx, p.TeamID, t.ID); err != nil {
 			return err
 		}
@@ -173,8 +175,9 @@ func (s *Service) revealTarget(ctx context.Context, p Principal, t TargetAccount
 			if c, err = s.startRotation(ctx, q, c); err != nil {
 				return err
 			}
-			if c.State != store.CheckoutAvailable { // queued for the agent, or failed: the caller tries again
-				return errPasswordBeingSet
+			// Queued for the agent, or failed: kept, and the caller tries again.
+			if setting = c.State != store.CheckoutAvailable; setting {
+				return nil
 			}
 		}
 		if !method.CheckoutRequired {
@@ -191,7 +194,7 @@ func (s *Service) revealTarget(ctx context.Context, p Principal, t TargetAccount
 		c.Version++
 		return schedule(ctx, q, WorkCheckoutExpiry, c.AccountID, c.ExpiresAt, c.ExpiresAt)
 	})
-	if errors.Is(err, errPasswordBeingSet) {
+	if err == nil && setting {
 		err = fault.PreconditionFailedf("The resource's password is being set; try again shortly")
 	}
 	if err != nil {
@@ -204,8 +207,6 @@ func (s *Service) revealTarget(ctx context.Context, p Principal, t TargetAccount
 	}
 	return out, err
 }
-
-var errPasswordBeingSet = errors.New("the first password is being set")
 
 // RotateAccountPassword rotates an account's password at a user's request, for a user holding
 // rotate_password on it (Forbidden otherwise). The user's own checkout is checked in first
