@@ -1,7 +1,6 @@
 package opa
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/keyward/keyward/internal/fault"
@@ -197,36 +196,13 @@ func (h *Handlers) listUAMForActiveDirectoryAccount(w http.ResponseWriter, r *ht
 	return nil
 }
 
-// adMethodRequest is the user_access_method of a reveal or rotate request: the access
-// credential says which privilege is used ("password": reveal_password).
-type adMethodRequest struct {
-	PublicKey        json.RawMessage `json:"public_key"`
-	UserAccessMethod *struct {
-		AccessCredential string `json:"access_credential"`
-	} `json:"user_access_method"`
-}
-
 func (h *Handlers) revealActiveDirectoryAccountPassword(w http.ResponseWriter, r *http.Request) error {
-	var in adMethodRequest
-	if err := wire.Decode(r, &in); err != nil {
-		return err
-	}
-	var missing []fault.Cause
-	if len(in.PublicKey) == 0 || string(in.PublicKey) == "null" {
-		missing = append(missing, fault.Required("public_key", "public_key: is required"))
-	}
-	if in.UserAccessMethod == nil {
-		missing = append(missing, fault.Required("user_access_method", "user_access_method: is required"))
-	}
-	if len(missing) > 0 {
-		return fault.InvalidFields(missing...)
-	}
-	seal, err := passwordSealer(in.PublicKey, "ActiveDirectoryAccountsRevealCredentialsRequest")
+	seal, credential, err := decodeReveal(r, "ActiveDirectoryAccountsRevealCredentialsRequest")
 	if err != nil {
 		return err
 	}
 	got, err := h.PAM.RevealADAccountPassword(r.Context(), principalOf(r), r.PathValue("ad_connection_id"), r.PathValue("ad_account_id"),
-		pam.ADRevealPrivilege(in.UserAccessMethod.AccessCredential))
+		pam.ADRevealPrivilege(credential))
 	if err != nil {
 		return err
 	}
@@ -234,7 +210,7 @@ func (h *Handlers) revealActiveDirectoryAccountPassword(w http.ResponseWriter, r
 }
 
 func (h *Handlers) rotateActiveDirectoryAccountPassword(w http.ResponseWriter, r *http.Request) error {
-	var in adMethodRequest
+	var in revealRequest // its user access method only
 	if err := wire.Decode(r, &in); err != nil {
 		return err
 	}
