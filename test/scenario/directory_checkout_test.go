@@ -274,6 +274,17 @@ func TestADCheckoutRevealCheckinRotate(t *testing.T) {
 			t.Fatalf("details after recovery %+v", d)
 		}
 
+		// a, holding the account, leaves the group: the checkout ends as lost access and rotates.
+		e.must(e.opa.RemoveUserFromGroup(e.ctx, "g", "a"))
+		if c := e.state(); c.State != store.CheckoutAvailable || c.CheckinType != pam.CheckinUserLostAccess {
+			t.Fatalf("after a lost access %+v", c)
+		}
+		if e.inDirectory() == fifth {
+			t.Fatal("losing access did not rotate the password")
+		}
+		_, err = e.reveal("a")
+		wantStatus(t, err, http.StatusForbidden)
+
 		// The security admin sees every account of the team, filtered.
 		all, err := e.opa.ListAllADAccounts(e.ctx, nil)
 		e.must(err)
