@@ -153,6 +153,22 @@ type adSharedAccount struct {
 	} `json:"shared_account"`
 }
 
+// checkADSelector returns the cause against an AD-based rule's resource selector, "" when fine:
+// one selector (the document's maxItems) of selector_type active_directory.
+func checkADSelector(at string, raw json.RawMessage) string {
+	var rs adResourceSelector
+	if err := json.Unmarshal(raw, &rs); err != nil {
+		return at + ": must be an object with selectors"
+	}
+	if len(rs.Selectors) != 1 {
+		return at + ".selectors: exactly one selector is required"
+	}
+	if rs.Selectors[0].SelectorType != "active_directory" {
+		return at + ".selectors[0].selector_type: must be active_directory"
+	}
+	return ""
+}
+
 // adSelector picks AD accounts: individual accounts (those matched to the user), narrowed by
 // domain and by a condition on the account name; shared accounts by name, by domain, or one by one.
 // The servers and ssh_servers parts say where the accounts may log in and pick no account.

@@ -56,3 +56,21 @@ func TestEvaluateAD(t *testing.T) {
 		})
 	}
 }
+
+func TestADRuleValidation(t *testing.T) {
+	ok := adRule(`{"shared_accounts":{"by_domain":["corp.example"]}}`, PrivilegeRevealPassword)
+	if cs := ok.check("rules[0]"); len(causes(cs...)) != 0 {
+		t.Fatalf("a valid AD rule: %v", cs)
+	}
+	for name, r := range map[string]PolicyRule{
+		"no selectors":     {Name: "ad", ResourceType: ActiveDirectoryBasedResource, Privileges: grant(PrivilegeRevealPassword), Selector: json.RawMessage(`{"selectors":[]}`)},
+		"not an object":    {Name: "ad", ResourceType: ActiveDirectoryBasedResource, Privileges: grant(PrivilegeRevealPassword), Selector: json.RawMessage(`[1]`)},
+		"server privilege": adRule(`{"shared_accounts":{}}`, PrivilegePrincipalAccountSSH),
+		"wrong selector type": {Name: "ad", ResourceType: ActiveDirectoryBasedResource, Privileges: grant(PrivilegeRevealPassword),
+			Selector: json.RawMessage(`{"selectors":[{"selector_type":"server_label","selector":{}}]}`)},
+	} {
+		if cs := causes(r.check("rules[0]")...); len(cs) == 0 {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
