@@ -35,7 +35,7 @@ type adEnv struct {
 }
 
 func newADEnv(t *testing.T, postgres bool) *adEnv {
-	e := &adEnv{serverEnv: newServerEnv(t, postgres), users: map[string]*client.OPA{}}
+	e := &adEnv{serverEnv: newServerEnv(t, postgres)}
 	conn, err := e.s.Client.CreateADConnection(e.ctx, "acme", client.ADConnection{Domain: "corp.example", AppInstanceID: "0oaAD1"})
 	e.must(err)
 	e.connID = conn.ID
@@ -63,17 +63,8 @@ func newADEnv(t *testing.T, postgres bool) *adEnv {
 	e.must(err)
 	e.policy = password.Policy{MinLength: 20, MaxLength: 24, Upper: true, Lower: true, Digits: true, RequireFromEachSet: true}
 
-	g, err := e.opa.CreateGroup(e.ctx, "g", []string{})
-	e.must(err)
-	for _, name := range []string{"a", "b", "c"} {
-		_, err := e.s.Client.CreateTeamUser(e.ctx, "acme", client.TeamUser{Name: name, Email: name + "@example.com", FirstName: "F", LastName: "L"})
-		e.must(err)
-		ut, err := e.s.Client.MintUserToken(e.ctx, "acme", name)
-		e.must(err)
-		e.users[name] = client.NewOPAWithToken(e.s.URL, "acme", ut.BearerToken, client.WithHTTPClient(e.s.HTTP))
-	}
-	e.must(e.opa.AddUserToGroup(e.ctx, "g", "a"))
-	e.must(e.opa.AddUserToGroup(e.ctx, "g", "b"))
+	var g client.OPAGroup
+	g, e.users = e.groupAndUsers()
 	selector, err := json.Marshal(map[string]any{"_type": "active_directory_based_resource", "selectors": []any{map[string]any{
 		"selector_type": "active_directory", "selector": map[string]any{"_type": "active_directory",
 			"shared_accounts": map[string]any{"by_matching_names": []string{"svc-backup"}, "by_domain": []string{"corp.example"}}}}}})
