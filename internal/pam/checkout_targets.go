@@ -49,6 +49,9 @@ type TargetAccount struct {
 	// SettingsKey is how those settings' include/exclude and rotation lists name the account.
 	SettingsKey string
 	Apply       PasswordApplier
+	// Unmanaged: keyward does not manage the account's password (server accounts outside the
+	// project's managed accounts, managed.go): it is neither revealed nor rotated.
+	Unmanaged bool
 	// Server accounts only: the server whose agent applies the password, and its hostname.
 	ServerID string
 	Hostname string
@@ -110,9 +113,10 @@ func (serverTarget) Lookup(ctx context.Context, q store.Queries, teamID, id stri
 	if err != nil {
 		return TargetAccount{}, err
 	}
+	managed, err := accountManaged(ctx, q, a)
 	return TargetAccount{ID: a.ID, ResourceType: ResourceServerAccountPassword, TeamID: a.TeamID, ResourceGroupID: a.ResourceGroupID,
 		ProjectID: a.ProjectID, Name: a.Login, SettingsKind: ServerAccounts, SettingsKey: a.Login, Apply: ApplyByAgent,
-		ServerID: a.ServerID, Hostname: a.Hostname, Login: a.Login}, nil
+		Unmanaged: !managed, ServerID: a.ServerID, Hostname: a.Hostname, Login: a.Login}, err
 }
 
 func (serverTarget) AccessMethods(ctx context.Context, s *Service, userID string, t TargetAccount) ([]AccessMethod, error) {
@@ -187,10 +191,10 @@ func (s *Service) revealTarget(ctx context.Context, p Principal, t TargetAccount
 		if err != nil || next == c {
 			return err
 		}
-		c = next
-		if err := q.UpdateCheckout(ctx, c); err != nil {
+		if err := s.saveCheckout(ctx, q, c, next); err != nil {
 			return err
 		}
+		c = next
 		c.Version++
 		return schedule(ctx, q, WorkCheckoutExpiry, c.AccountID, c.ExpiresAt, c.ExpiresAt)
 	})

@@ -45,8 +45,12 @@ func (s *Service) applyInDirectory(ctx context.Context, q store.Queries, c store
 	if err := q.PutDirectoryPassword(ctx, d); err != nil {
 		return c, err
 	}
+	if err := s.saveCheckout(ctx, q, c, started); err != nil {
+		return c, err
+	}
+	started.Version++
 	done, _ := rotated(started, started.InstructionID, failure == "", ErrorDirectoryRejected, now)
-	if err := q.UpdateCheckout(ctx, done); err != nil {
+	if err := s.saveCheckout(ctx, q, started, done); err != nil {
 		return c, err
 	}
 	done.Version++

@@ -57,11 +57,14 @@ func (h *Handlers) fetchResourceGroupActiveDirectoryBasedProjectCheckoutSettings
 // updateResourceGroupActiveDirectoryBasedProjectCheckoutSettings is a full replace answered
 // with 204, as for the other kinds.
 func (h *Handlers) updateResourceGroupActiveDirectoryBasedProjectCheckoutSettings(w http.ResponseWriter, r *http.Request) error {
+	p := principalOf(r)
+	if err := h.PAM.CheckoutSettingsWriterOf(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id")); err != nil {
+		return err // refused whatever the body
+	}
 	var in adCheckoutSettings
 	if err := wire.Decode(r, &in); err != nil {
 		return err
 	}
-	p := principalOf(r)
 	err := h.PAM.SetADCheckoutSettings(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id"),
 		pam.ADCheckoutSettingsInput{Required: in.CheckoutRequired, DurationSeconds: in.CheckoutDurationInSeconds,
 			IncludeList: adRefsIn(in.IncludeList), ExcludeList: adRefsIn(in.ExcludeList)})
@@ -105,11 +108,14 @@ func (h *Handlers) getProjectPasswordPolicyForActiveDirectoryResources(w http.Re
 }
 
 func (h *Handlers) updateProjectPasswordPolicyForActiveDirectoryResources(w http.ResponseWriter, r *http.Request) error {
+	p := principalOf(r)
+	if err := h.PAM.PasswordPolicyWriterOf(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id")); err != nil {
+		return err // refused whatever the body
+	}
 	var in adPasswordPolicy
 	if err := wire.Decode(r, &in); err != nil {
 		return err
 	}
-	p := principalOf(r)
 	pin := in.passwordPolicy.input()
 	pin.SelectorMode = in.SelectorMode
 	pol, err := h.PAM.SetADPasswordPolicy(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id"), pin,

@@ -40,7 +40,7 @@ var matrixParams = map[string]func(f *fixture, pattern string) string{
 }
 
 // matrixBodies are valid request bodies per operationId; %[1]s is replaced by a name unique to
-// the request, %[2]s by the name of a human user. A write without an entry is sent `{}`, and its 400 counts as allowed past the
+// the request, %[2]s by the name of a human user, %[3]s by the id of the row's resource group. A write without an entry is sent `{}`, and its 400 counts as allowed past the
 // authorization check.
 var matrixBodies = map[string]string{
 	"CreateResourceGroup":        `{"name":"rg-%[1]s","description":"d"}`,
@@ -51,6 +51,8 @@ var matrixBodies = map[string]string{
 	"CreateServiceUser":          `{"name":"su-%[1]s"}`,
 	"UpdateServiceUser":          `{"status":"ACTIVE"}`,
 	"AddUserToGroup":             `{"name":"%[2]s"}`,
+	"CreateSecurityPolicy": `{"name":"sp-%[1]s","description":"","active":true,"principals":{"user_groups":[]},` +
+		`"resource_group":{"id":"%[3]s"},"rules":[]}`,
 	"UpdatePasswordPolicyForProject": `{"min_length_in_bytes":20,"max_length_in_bytes":24,"enable_periodic_rotation":false,` +
 		`"character_options":{"upper_case":true,"lower_case":true,"digits":true,"punctuation":false}}`,
 }
@@ -63,9 +65,9 @@ type world struct {
 	team   string
 	teamID string
 	// delegates is the group whose member is the delegated resource admin of every row's
-	// resource group.
-	delegates store.OPAGroup
-	human     string // a human user any row may name
+	// resource group; securityDelegates, the group whose member is its delegated security admin.
+	delegates, securityDelegates store.OPAGroup
+	human                        string // a human user any row may name
 	// securityAdmin makes the fixtures only a security admin may make.
 	securityAdmin pam.Principal
 	seq           *atomic.Int64
@@ -108,6 +110,8 @@ func (f *fixture) resourceGroup() pam.ResourceGroup {
 	if f.rg == nil {
 		name, refs := f.w.unique("rg"), []pam.GroupRef{{ID: f.w.delegates.ID, Type: pam.GroupType}}
 		rg, err := f.w.pam.CreateResourceGroup(f.w.ctx, f.w.teamID, pam.ResourceGroupInput{Name: &name, AdminGroups: &refs})
+		f.w.check(err)
+		_, err = f.w.pam.SetSecurityAdminGroups(f.w.ctx, f.w.teamID, rg.ID, []string{f.w.securityDelegates.Name})
 		f.w.check(err)
 		f.rg = &rg
 	}
@@ -254,7 +258,11 @@ func (f *fixture) body(operationID string) string {
 	case !strings.Contains(b, "%["):
 		return b
 	}
-	return fmt.Sprintf(b, f.w.unique("m"), f.w.human)
+	rgID := ""
+	if strings.Contains(b, "%[3]s") {
+		rgID = f.resourceGroup().ID
+	}
+	return fmt.Sprintf(b, f.w.unique("m"), f.w.human, rgID)
 }
 
 // principal makes a service user in a new group holding roles (none: in no group), and returns
@@ -328,6 +336,8 @@ func newWorld(t *testing.T, st store.Store, team string) *world {
 	w.check(err)
 	w.teamID = tm.ID
 	w.delegates, err = w.pam.CreateGroup(w.ctx, w.teamID, "delegates", nil)
+	w.check(err)
+	w.securityDelegates, err = w.pam.CreateGroup(w.ctx, w.teamID, "security-delegates", nil)
 	w.check(err)
 	(&fixture{w: w}).resourceGroup() // the delegates are delegated resource admins from the start
 	u, err := w.pam.CreateUser(w.ctx, w.teamID, pam.NewUser{Name: "member", Email: "m@example.com"})

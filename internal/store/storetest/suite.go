@@ -43,6 +43,7 @@ func Run(t *testing.T, b Backend) {
 		{"Leases", testLeases},
 		{"Claims", testClaims},
 		{"Events", testEvents},
+		{"EventsVisibleInOrder", testEventsVisibleInOrder},
 		{"OPAUsers", testOPAUsers}, {"OPAGroups", testOPAGroups}, {"OPAKeysAndTokens", testOPAKeysAndTokens},
 		{"ResourceGroups", testResourceGroups}, {"Projects", testProjects},
 		{"EnrollmentTokens", testEnrollmentTokens}, {"Servers", testServers}, {"ServerInstructions", testServerInstructions},
