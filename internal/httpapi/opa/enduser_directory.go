@@ -239,7 +239,7 @@ func (h *Handlers) listAllActiveDirectoryAccountsForSecurityAdmin(w http.Respons
 }
 
 func (h *Handlers) listAllActiveDirectoryAccountsForDelegatedSecurityAdmin(w http.ResponseWriter, r *http.Request) error {
-	rgID, err := h.resourceGroupAccess(r, pam.RoleSecurityAdmin)
+	rgID, err := h.resourceGroupAccess(r, pam.RoleSecurityAdmin, pam.RoleDelegatedSecurityAdmin)
 	if err != nil {
 		return err
 	}
