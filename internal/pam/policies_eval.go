@@ -46,15 +46,8 @@ func (s *Service) AccessMethods(ctx context.Context, userID string, acct Account
 // userPolicies are the security policies naming one of the user's groups; none for a user not
 // active.
 func (s *Service) userPolicies(ctx context.Context, teamID, userID string) ([]SecurityPolicy, error) {
-	u, err := s.Store.GetOPAUser(ctx, teamID, userID)
-	if err != nil {
-		return nil, missing(err, userID, "User")
-	}
-	if u.Status != store.UserActive {
-		return nil, nil
-	}
-	groups, err := s.Store.ListOPAUserGroups(ctx, teamID, userID, store.Page{})
-	if err != nil {
+	groups, active, err := s.activeUserGroups(ctx, teamID, userID)
+	if err != nil || !active {
 		return nil, err
 	}
 	ids := make([]string, len(groups))
