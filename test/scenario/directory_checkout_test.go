@@ -265,6 +265,17 @@ func TestADCheckoutRevealCheckinRotate(t *testing.T) {
 			t.Fatalf("details after recovery %+v", d)
 		}
 
+		// The project's admins see a's AD checkout when they ask for the type.
+		admin := client.NewOPA(e.s.URL, "acme", "key-1", opaSecret, client.WithHTTPClient(http.DefaultClient))
+		held, err := admin.ListProjectCheckedOutResources(e.ctx, e.rgID, e.prID, client.CheckoutQuery{ResourceType: client.ResourceADAccountPassword})
+		e.must(err)
+		if len(held) != 1 || held[0].CheckoutByUsername != "a" || held[0].ResourceStatus != "checked_out" {
+			t.Fatalf("the project's AD checkouts %+v", held)
+		}
+		if l, err := e.opa.ListProjectCheckedOutResources(e.ctx, e.rgID, e.prID, client.CheckoutQuery{}); err != nil || len(l) != 0 {
+			t.Fatalf("the project's spec checkouts %+v %v", l, err)
+		}
+
 		// a, holding the account, leaves the group: the checkout ends as lost access and rotates.
 		e.must(e.opa.RemoveUserFromGroup(e.ctx, "g", "a"))
 		if c := e.state(); c.State != store.CheckoutAvailable || c.CheckinType != pam.CheckinUserLostAccess {
