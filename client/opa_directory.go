@@ -49,6 +49,18 @@ type ADAccount struct {
 	UPN                      string       `json:"upn"`
 	AccountSettingsEnabled   []string     `json:"account_settings_enabled,omitempty"`
 	CheckoutStatus           string       `json:"checkout_status,omitempty"`
+	// The details' checkout, rotation and password-change fields.
+	CheckoutExpiryAt                      string `json:"checkout_expiry_at,omitempty"`
+	LastCheckoutUser                      string `json:"last_checkout_user,omitempty"`
+	LastRotationAt                        string `json:"last_rotation_at,omitempty"`
+	NextScheduledPasswordRotationReason   string `json:"next_scheduled_password_rotation_reason,omitempty"`
+	NextScheduledPasswordRotationAt       string `json:"next_scheduled_password_rotation_timestamp,omitempty"`
+	LastPasswordChangeErrorType           string `json:"last_password_change_error_type,omitempty"`
+	LastPasswordChangeErrorReportAt       string `json:"last_password_change_error_report_timestamp,omitempty"`
+	LastPasswordChangeSuccessReportAt     string `json:"last_password_change_success_report_timestamp,omitempty"`
+	PasswordChangeSuccessCount            int    `json:"password_change_success_count,omitempty"`
+	PasswordChangeErrorCount              int    `json:"password_change_error_count,omitempty"`
+	PasswordChangeErrorCountSinceLastGood int    `json:"password_change_error_count_since_last_success,omitempty"`
 }
 
 // ADRule places a connection's accounts in a project (the spec's

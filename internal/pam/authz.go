@@ -15,14 +15,27 @@ type Principal struct {
 	UserID string
 }
 
+// activeUserGroups returns a user's groups, and whether the user is active (none when not).
+func (s *Service) activeUserGroups(ctx context.Context, teamID, userID string) ([]store.OPAGroup, bool, error) {
+	u, err := s.Store.GetOPAUser(ctx, teamID, userID)
+	if err != nil {
+		return nil, false, missing(err, userID, "User")
+	}
+	if u.Status != store.UserActive {
+		return nil, false, nil
+	}
+	groups, err := s.Store.ListOPAUserGroups(ctx, teamID, userID, store.Page{})
+	return groups, err == nil, err
+}
+
 // Roles returns the principal's roles, read from its groups now: a membership or group change
 // applies to the next call. An active user is always an end user; when one of its groups owns a
 // resource group, a delegated resource admin; when one of its groups is among a resource group's
 // delegated security admin groups, a delegated security admin. Both delegated roles act only in
 // those resource groups (Reaches). A user that is not active has no roles.
 func (s *Service) Roles(ctx context.Context, teamID, userID string) ([]string, error) {
-	groups, err := s.activeUserGroups(ctx, teamID, userID)
-	if err != nil || groups == nil {
+	groups, active, err := s.activeUserGroups(ctx, teamID, userID)
+	if err != nil || !active {
 		return nil, err
 	}
 	roles := []string{RoleEndUser}
@@ -47,23 +60,6 @@ func (s *Service) Roles(ctx context.Context, teamID, userID string) ([]string, e
 	}
 	slices.Sort(roles)
 	return slices.Compact(roles), nil
-}
-
-// activeUserGroups are the groups of an active user: nil for a user not active, empty (not nil)
-// for an active user in none.
-func (s *Service) activeUserGroups(ctx context.Context, teamID, userID string) ([]store.OPAGroup, error) {
-	u, err := s.Store.GetOPAUser(ctx, teamID, userID)
-	if err != nil {
-		return nil, missing(err, userID, "User")
-	}
-	if u.Status != store.UserActive {
-		return nil, nil
-	}
-	groups, err := s.Store.ListOPAUserGroups(ctx, teamID, userID, store.Page{})
-	if groups == nil && err == nil {
-		groups = []store.OPAGroup{}
-	}
-	return groups, err
 }
 
 // HasRole reports whether the principal holds any of the roles now.

@@ -65,7 +65,9 @@ func (w *lostAccessWorld) enroll(host string, labels map[string]string, logins .
 func (w *lostAccessWorld) lend(login string, user Principal) {
 	w.t.Helper()
 	a := w.accounts[login]
-	w.must(w.svc.ensureCheckout(w.ctx, a))
+	target, err := serverTarget{}.Lookup(w.ctx, w.svc.Store, w.ref.TeamID, a.ID)
+	w.must(err)
+	w.must(w.svc.ensureCheckout(w.ctx, target))
 	c, err := w.svc.Store.GetCheckout(w.ctx, w.ref.TeamID, a.ID)
 	w.must(err)
 	c.Password = w.svc.seal("current")

@@ -1,7 +1,6 @@
 package pam
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"time"
@@ -42,17 +41,6 @@ func accountByID(ctx context.Context, q store.Queries, teamID, id string) (store
 		return store.ServerAccount{}, fault.Missing(id, "ServerAccount")
 	}
 	return as[0], nil
-}
-
-// ensureCheckout returns an account's lending state, making its first one (available, no
-// password yet) on first use.
-func (s *Service) ensureCheckout(ctx context.Context, a store.ServerAccount) error {
-	err := s.Store.CreateCheckout(ctx, store.Checkout{AccountID: a.ID, ResourceType: ResourceServerAccountPassword, TeamID: a.TeamID,
-		ResourceGroupID: a.ResourceGroupID, ProjectID: a.ProjectID, State: store.CheckoutAvailable})
-	if errors.Is(err, store.ErrConflict) {
-		return nil
-	}
-	return err
 }
 
 // ServerAccountAccess returns the access methods a user holds on one of the team's server
@@ -121,48 +109,11 @@ func (s *Service) RevealServerAccountPassword(ctx context.Context, p Principal, 
 	if method == nil {
 		return Revealed{}, fault.Forbiddenf("The selected user access method is not granted to the user for this account")
 	}
-	a, err := accountByID(ctx, s.Store, p.TeamID, accountID)
+	t, err := serverTarget{}.Lookup(ctx, s.Store, p.TeamID, accountID)
 	if err != nil {
 		return Revealed{}, err
 	}
-	if err := s.ensureCheckout(ctx, a); err != nil {
-		return Revealed{}, err
-	}
-	var c store.Checkout
-	first := false
-	err = s.Store.InTx(ctx, func(q store.Queries) error {
-		if c, err = q.GetCheckout(ctx, p.TeamID, a.ID); err != nil {
-			return err
-		}
-		if first = c.Password == "" && c.State == store.CheckoutAvailable; first {
-			_, err := s.startRotation(ctx, q, c)
-			return err
-		}
-		if !method.CheckoutRequired {
-			return revealable(c, p.UserID)
-		}
-		next, err := checkOut(c, p.UserID, s.Clock.Now(), time.Duration(method.CheckoutSeconds)*time.Second)
-		if err != nil || next == c {
-			return err
-		}
-		if err := s.saveCheckout(ctx, q, c, next); err != nil {
-			return err
-		}
-		c = next
-		return schedule(ctx, q, WorkCheckoutExpiry, c.AccountID, c.ExpiresAt, c.ExpiresAt)
-	})
-	if err == nil && first { // the first rotation is queued; the caller tries again once it is done
-		err = fault.PreconditionFailedf("The resource's password is being set; try again shortly")
-	}
-	if err != nil {
-		return Revealed{}, staleAsBusy(err)
-	}
-	pw, err := s.unseal(c.Password)
-	out := Revealed{Password: pw}
-	if c.State == store.CheckoutCheckedOut {
-		out.ExpiresAt = c.ExpiresAt
-	}
-	return out, err
+	return s.revealTarget(ctx, p, t, *method)
 }
 
 // staleAsBusy words a lost race for an account (another request changed it first) as OPA's 412.
@@ -179,15 +130,20 @@ type CheckoutQuery struct {
 	IncludePending bool
 }
 
+// Checkout lists show the spec's resource types unless the query names another kind keyward
+// checks out (an AD account's: docs/opa.md).
+
 func (cq CheckoutQuery) filter() (store.CheckoutFilter, error) {
 	f := store.CheckoutFilter{ResourceType: cq.ResourceType, States: []string{store.CheckoutCheckedOut}}
 	if cq.IncludePending {
 		f.States = append(f.States, store.CheckoutPendingCheckin)
 	}
-	if cq.ResourceType != "" && cq.ResourceType != ResourceServerAccountPassword {
-		return f, fault.Invalidf("CheckedOutResources", "resource_type: must be server_account_password_login")
+	if cq.ResourceType == "" {
+		f.ResourceTypes = specCheckoutTypes
+		return f, nil
 	}
-	return f, nil
+	_, err := targetOf(cq.ResourceType, "CheckedOutResources")
+	return f, err
 }
 
 // ListUserCheckouts pages the caller's own checkouts by account id.
@@ -227,8 +183,8 @@ func (s *Service) listCheckouts(ctx context.Context, teamID string, f store.Chec
 			continue
 		}
 		row := CheckedOut{Checkout: c}
-		if a, err := accountByID(ctx, s.Store, teamID, c.AccountID); err == nil {
-			row.ServerID, row.Hostname, row.AccountName = a.ServerID, a.Hostname, a.Login
+		if a, err := lookupTarget(ctx, s.Store, c); err == nil {
+			row.ServerID, row.Hostname, row.AccountName = a.ServerID, a.Hostname, a.Name
 		}
 		if u, err := s.Store.GetOPAUser(ctx, teamID, c.UserID); err == nil {
 			row.Username = u.Name
@@ -269,8 +225,8 @@ func (s *Service) AdminCheckin(ctx context.Context, p Principal, rgID, projectID
 }
 
 func (s *Service) checkinResource(ctx context.Context, p Principal, resourceType, resourceID string, may func(store.Checkout) error, typ string) error {
-	if resourceType != ResourceServerAccountPassword {
-		return fault.Invalidf("CheckinResourceRequest", "resource_type: must be server_account_password_login")
+	if _, err := targetOf(resourceType, "CheckinResourceRequest"); err != nil {
+		return err
 	}
 	if !storable(resourceID) {
 		return fault.Missing(resourceID, "CheckedOutResource")
@@ -279,6 +235,9 @@ func (s *Service) checkinResource(ctx context.Context, p Principal, resourceType
 		c, err := q.GetCheckout(ctx, p.TeamID, resourceID)
 		if err != nil {
 			return missing(err, resourceID, "CheckedOutResource")
+		}
+		if c.ResourceType != resourceType {
+			return fault.Missing(resourceID, "CheckedOutResource")
 		}
 		if err := may(c); err != nil {
 			return err
@@ -292,18 +251,22 @@ func (s *Service) RotateResource(ctx context.Context, p Principal, rgID, project
 	if _, err := s.projectInScope(ctx, p, rgID, projectID, checkoutAdmins...); err != nil {
 		return err
 	}
-	if resourceType != ResourceServerAccountPassword {
-		return fault.Invalidf("RotateResourceRequest", "resource_type: must be server_account_password_login")
+	kind, err := targetOf(resourceType, "RotateResourceRequest")
+	if err != nil {
+		return err
 	}
-	a, err := accountByID(ctx, s.Store, p.TeamID, resourceID)
+	if !storable(resourceID) {
+		return fault.Missing(resourceID, "Resource")
+	}
+	a, err := kind.Lookup(ctx, s.Store, p.TeamID, resourceID)
 	if err != nil {
 		return err
 	}
 	if a.ProjectID != projectID {
-		return fault.Missing(resourceID, "ServerAccount")
+		return fault.Missing(resourceID, "Resource")
 	}
-	if ok, err := accountManaged(ctx, s.Store, a); !ok || err != nil {
-		return cmp.Or(err, errUnmanaged())
+	if a.Unmanaged {
+		return errUnmanaged()
 	}
 	if err := s.ensureCheckout(ctx, a); err != nil {
 		return err
@@ -347,7 +310,7 @@ func (s *Service) endLostCheckouts(ctx context.Context, teamID, userID string) e
 		return err
 	}
 	for _, c := range cs {
-		methods, err := s.ServerAccountAccess(ctx, Principal{TeamID: teamID, UserID: userID}, c.AccountID)
+		methods, err := s.checkoutAccess(ctx, c, userID)
 		if _, gone := fault.As(err); gone { // the account or its server went away: nothing to rotate
 			continue
 		}
@@ -369,6 +332,15 @@ func (s *Service) endLostCheckouts(ctx context.Context, teamID, userID string) e
 		}
 	}
 	return nil
+}
+
+// checkoutAccess is what the user holds on the account a checkout is of.
+func (s *Service) checkoutAccess(ctx context.Context, c store.Checkout, userID string) ([]AccessMethod, error) {
+	t, err := lookupTarget(ctx, s.Store, c)
+	if err != nil {
+		return nil, err
+	}
+	return checkoutTargets[c.ResourceType].AccessMethods(ctx, s, userID, t)
 }
 
 func grantsCheckout(methods []AccessMethod) bool {

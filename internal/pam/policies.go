@@ -140,6 +140,9 @@ func (r PolicyRule) check(at string) []string {
 		}
 	}
 	cs = append(cs, r.checkServiceAccountSelector(at)...) // udsaas_access.go
+	if r.ResourceType == ActiveDirectoryBasedResource {
+		cs = append(cs, checkADSelector(at+".resource_selector", r.Selector))
+	}
 	if len(r.Privileges) == 0 {
 		cs = append(cs, at+".privileges: at least one privilege is required")
 	}
@@ -150,6 +153,8 @@ func (r PolicyRule) check(at string) []string {
 			cs = append(cs, field+".privilege_type: must be one of "+listed(privilegeTypes))
 		case r.ResourceType == ServerBasedResource && !slices.Contains(serverPrivileges, p.Type):
 			cs = append(cs, field+".privilege_type: "+p.Type+" does not apply to servers")
+		case r.ResourceType == ActiveDirectoryBasedResource && !slices.Contains(adPrivileges, p.Type):
+			cs = append(cs, field+".privilege_type: "+p.Type+" does not apply to Active Directory accounts")
 		}
 	}
 	if o := r.OverrideCheckoutSeconds; o != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"maps"
 	"slices"
+
+	"github.com/keyward/keyward/internal/store"
 )
 
 // Account describes a server account as evaluation sees it: where it is (team, resource group,
@@ -31,7 +33,7 @@ type AccessMethod struct {
 // policies of its groups in the account's resource group. A user not active holds none.
 func (s *Service) AccessMethods(ctx context.Context, userID string, acct Account) ([]AccessMethod, error) {
 	policies, err := s.userPolicies(ctx, acct.TeamID, userID)
-	if err != nil || policies == nil { // a user not active holds none
+	if err != nil {
 		return nil, err
 	}
 	checkout, err := s.projectCheckoutSettings(ctx, s.Store, acct.TeamID, acct.ProjectID, ServerAccounts)
@@ -39,6 +41,32 @@ func (s *Service) AccessMethods(ctx context.Context, userID string, acct Account
 		return nil, err
 	}
 	return Evaluate(policies, acct, checkout), nil
+}
+
+// userPolicies are the security policies naming one of the user's groups; none for a user not
+// active.
+func (s *Service) userPolicies(ctx context.Context, teamID, userID string) ([]SecurityPolicy, error) {
+	groups, active, err := s.activeUserGroups(ctx, teamID, userID)
+	if err != nil || !active {
+		return nil, err
+	}
+	ids := make([]string, len(groups))
+	for i, g := range groups {
+		ids[i] = g.ID
+	}
+	stored, err := s.Store.ListSecurityPoliciesOfGroups(ctx, teamID, ids)
+	if err != nil {
+		return nil, err
+	}
+	policies := make([]SecurityPolicy, 0, len(stored))
+	for _, sp := range stored {
+		p, err := policyOf(ctx, s.Store, sp, []store.OPAGroup{})
+		if err != nil {
+			return nil, err
+		}
+		policies = append(policies, p)
+	}
+	return policies, nil
 }
 
 // Evaluate is the decision itself, without I/O: the privileges that the active policies (all
@@ -55,23 +83,33 @@ func Evaluate(policies []SecurityPolicy, acct Account, checkout CheckoutSettings
 			if r.ResourceType != ServerBasedResource || !slices.ContainsFunc(r.Servers, func(s ServerSelector) bool { return s.matches(acct) }) {
 				continue
 			}
-			for _, priv := range r.Privileges {
-				if !priv.Granted || !slices.Contains(serverPrivileges, priv.Type) {
-					continue
-				}
-				m, ok := held[priv.Type]
-				if !ok {
-					m = AccessMethod{Privilege: priv.Type, CheckoutRequired: checkout.Applies(acct.AccountName)}
-				}
-				seconds := checkout.DurationSeconds
-				if r.OverrideCheckoutSeconds != nil {
-					seconds = *r.OverrideCheckoutSeconds
-				}
-				m.CheckoutSeconds = max(m.CheckoutSeconds, seconds)
-				held[priv.Type] = m
-			}
+			grantRule(held, r, serverPrivileges, checkout, acct.AccountName)
 		}
 	}
+	return sortedMethods(held)
+}
+
+// grantRule adds the privileges of kind a rule grants to held: checkout required as the settings say
+// for the account's settings key, for the longest duration of the rules granting the privilege.
+func grantRule(held map[string]AccessMethod, r PolicyRule, kind []string, checkout CheckoutSettings, key string) {
+	for _, priv := range r.Privileges {
+		if !priv.Granted || !slices.Contains(kind, priv.Type) {
+			continue
+		}
+		m, ok := held[priv.Type]
+		if !ok {
+			m = AccessMethod{Privilege: priv.Type, CheckoutRequired: checkout.Applies(key)}
+		}
+		seconds := checkout.DurationSeconds
+		if r.OverrideCheckoutSeconds != nil {
+			seconds = *r.OverrideCheckoutSeconds
+		}
+		m.CheckoutSeconds = max(m.CheckoutSeconds, seconds)
+		held[priv.Type] = m
+	}
+}
+
+func sortedMethods(held map[string]AccessMethod) []AccessMethod {
 	out := make([]AccessMethod, 0, len(held))
 	for _, k := range slices.Sorted(maps.Keys(held)) {
 		out = append(out, held[k])

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/pam/password"
 	"github.com/keyward/keyward/internal/store"
 )
@@ -82,20 +83,24 @@ func (s *Service) unseal(sealed string) (string, error) {
 	return string(plain), err
 }
 
-// startRotation generates a password under the project's policy and queues the instruction that
-// sets it, leaving the account pending check-in until the agent reports.
+// startRotation generates a password under the project's policy for the account's kind and
+// applies it as the kind does: a server account's by an instruction to its agent, leaving the
+// account pending check-in until the agent reports; a directory account's at once.
 func (s *Service) startRotation(ctx context.Context, q store.Queries, c store.Checkout) (store.Checkout, error) {
-	acct, err := accountByID(ctx, q, c.TeamID, c.AccountID)
+	acct, err := lookupTarget(ctx, q, c)
 	if err != nil {
 		return c, err
 	}
 	pol := DefaultPasswordPolicy()
-	if _, err := readSettings(ctx, q, c.TeamID, c.ProjectID, settingsKind(ServerAccounts, settingsPassword), &pol); err != nil {
+	if _, err := readSettings(ctx, q, c.TeamID, c.ProjectID, settingsKind(acct.SettingsKind, settingsPassword), &pol); err != nil {
 		return c, err
 	}
 	pw, err := password.Generate(pol.Password)
 	if err != nil {
 		return c, err
+	}
+	if acct.Apply == ApplyInDirectory {
+		return s.applyInDirectory(ctx, q, c, acct, pw)
 	}
 	payload, err := json.Marshal(RotatePayload{AccountID: acct.ID, Login: acct.Login})
 	if err != nil {
@@ -164,14 +169,27 @@ func (s *Service) rotationReported(ctx context.Context, q store.Queries, in stor
 	if err := s.saveCheckout(ctx, q, c, next); err != nil {
 		return err
 	}
-	if !r.Succeeded {
-		return schedule(ctx, q, WorkRotationRetry, c.AccountID, now, now.Add(retryDelay(next.RotationFails)))
+	acct, err := lookupTarget(ctx, q, next)
+	if _, gone := fault.As(err); gone { // the account went since: nothing more to schedule
+		return nil
 	}
-	pol := DefaultPasswordPolicy()
-	if _, err := readSettings(ctx, q, c.TeamID, c.ProjectID, settingsKind(ServerAccounts, settingsPassword), &pol); err != nil {
+	if err != nil {
 		return err
 	}
-	if pol.EnablePeriodicRotation && pol.PeriodicRotationSeconds > 0 {
+	return scheduleAfterRotation(ctx, q, acct, next, r.Succeeded, now)
+}
+
+// scheduleAfterRotation schedules what follows a rotation's outcome: a retry with back-off after
+// a failure, the next periodic rotation after a success when the account's policy rotates it.
+func scheduleAfterRotation(ctx context.Context, q store.Queries, acct TargetAccount, c store.Checkout, succeeded bool, now time.Time) error {
+	if !succeeded {
+		return schedule(ctx, q, WorkRotationRetry, c.AccountID, now, now.Add(retryDelay(c.RotationFails)))
+	}
+	pol := DefaultPasswordPolicy()
+	if _, err := readSettings(ctx, q, c.TeamID, c.ProjectID, settingsKind(acct.SettingsKind, settingsPassword), &pol); err != nil {
+		return err
+	}
+	if pol.Rotates(acct.SettingsKey) && pol.PeriodicRotationSeconds > 0 {
 		return schedule(ctx, q, WorkPeriodicRotation, c.AccountID, now, now.Add(time.Duration(pol.PeriodicRotationSeconds)*time.Second))
 	}
 	return nil
@@ -231,12 +249,14 @@ func (s *Service) RotatePeriodically(ctx context.Context, it store.WorkItem, now
 		if c.State != store.CheckoutAvailable || c.SuccessAt.UnixMilli() != setAt {
 			return nil
 		}
-		if a, err := accountByID(ctx, q, c.TeamID, c.AccountID); err != nil {
-			return nil // the account is gone
-		} else if ok, err := accountManaged(ctx, q, a); !ok || err != nil {
+		a, err := lookupTarget(ctx, q, c)
+		if _, gone := fault.As(err); gone || a.Unmanaged {
+			return nil // the account is gone, or no longer managed
+		}
+		if err != nil {
 			return err
 		}
-		_, err := s.startRotation(ctx, q, c)
+		_, err = s.startRotation(ctx, q, c)
 		return err
 	})
 }

@@ -113,32 +113,6 @@ func selectedAccounts(policies []SecurityPolicy) map[string]map[string]map[strin
 	return out
 }
 
-// userPolicies are the security policies of an active user's groups: nil for a user not
-// active, empty (not nil) for an active user whose groups have none.
-func (s *Service) userPolicies(ctx context.Context, teamID, userID string) ([]SecurityPolicy, error) {
-	groups, err := s.activeUserGroups(ctx, teamID, userID)
-	if err != nil || groups == nil {
-		return nil, err
-	}
-	ids := make([]string, len(groups))
-	for i, g := range groups {
-		ids[i] = g.ID
-	}
-	stored, err := s.Store.ListSecurityPoliciesOfGroups(ctx, teamID, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]SecurityPolicy, 0, len(stored))
-	for _, sp := range stored {
-		p, err := policyOf(ctx, s.Store, sp, []store.OPAGroup{})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, nil
-}
-
 // visibleServiceAccounts returns the ids of the assigned accounts of a kind (and, when appID is
 // not "", of that app) the user holds a privilege on: a rule of the account's resource type in
 // an active policy of the user's groups names it, in the account's resource group.

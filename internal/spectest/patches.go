@@ -27,20 +27,31 @@ var Patches = []Patch{
 			"mapping key is server_based_resource, to a schema whose own `_type` enum is server_based_resource_selector, " +
 			"so no body satisfies both; keyward sends the mapping key (what OPA's generated clients dispatch on) and " +
 			"that one enum is widened to it",
-		Apply: widenServerSelectorType,
+		Apply: widenSelectorType("SecurityPolicyRuleServerBasedResourceSelector", "server_based_resource"),
+	},
+	{
+		Name:     "active-directory-selector-type",
+		Document: "opa-team.yaml",
+		Reason: "the same contradiction for Active Directory: the mapping key is active_directory_based_resource (what " +
+			"the document's own examples send), the schema's `_type` enum active_directory_based_resource_selector; " +
+			"keyward sends the mapping key and that one enum is widened to it",
+		Apply: widenSelectorType("SecurityPolicyRuleActiveDirectoryBasedResourceSelector", "active_directory_based_resource"),
 	},
 }
 
-func widenServerSelectorType(doc *openapi3.T) error {
-	s := doc.Components.Schemas["SecurityPolicyRuleServerBasedResourceSelector"]
-	if s == nil || s.Value == nil || s.Value.Properties["_type"] == nil {
-		return errors.New("no SecurityPolicyRuleServerBasedResourceSelector._type in the document")
+// widenSelectorType adds the discriminator's mapping key to a selector schema's `_type` enum.
+func widenSelectorType(schema, key string) func(doc *openapi3.T) error {
+	return func(doc *openapi3.T) error {
+		s := doc.Components.Schemas[schema]
+		if s == nil || s.Value == nil || s.Value.Properties["_type"] == nil {
+			return errors.New("no " + schema + "._type in the document")
+		}
+		typ := s.Value.Properties["_type"].Value
+		if !slices.Contains(typ.Enum, any(key)) {
+			typ.Enum = append(typ.Enum, key)
+		}
+		return nil
 	}
-	typ := s.Value.Properties["_type"].Value
-	if !slices.Contains(typ.Enum, any("server_based_resource")) {
-		typ.Enum = append(typ.Enum, "server_based_resource")
-	}
-	return nil
 }
 
 // patch applies the document's patches.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -205,4 +206,21 @@ func load(path, name string, prof profile) (*Spec, error) {
 // embed the whole schema and value, to the location and the reason.
 func schemaErrorMessage(err *openapi3.SchemaError) string {
 	return fmt.Sprintf("at %q: %s", "/"+strings.Join(err.JSONPointer(), "/"), err.Reason)
+}
+
+// Op is one operation of a document.
+type Op struct {
+	Method, Path, ID string
+}
+
+// Operations lists every operation of the document, by path then method.
+func (s *Spec) Operations() []Op {
+	var out []Op
+	for _, p := range s.doc.Paths.InMatchingOrder() {
+		for m, o := range s.doc.Paths.Value(p).Operations() {
+			out = append(out, Op{Method: m, Path: p, ID: o.OperationID})
+		}
+	}
+	slices.SortFunc(out, func(a, b Op) int { return strings.Compare(a.Path+" "+a.Method, b.Path+" "+b.Method) })
+	return out
 }

@@ -44,7 +44,9 @@ type CheckoutFilter struct {
 	ProjectID    string
 	UserID       string
 	ResourceType string
-	States       []string
+	// ResourceTypes, when not nil, keeps the checkouts of these types only.
+	ResourceTypes []string
+	States        []string
 }
 
 // Checkouts are the shared accounts' lending states.

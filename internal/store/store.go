@@ -44,4 +44,5 @@ type Queries interface {
 	OPADirectories
 	OPAServiceAccounts
 	Checkouts
+	PasswordDirectory
 }

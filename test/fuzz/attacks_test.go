@@ -179,7 +179,7 @@ func (f *fixture) path(segs []string, i int, bad string) string {
 
 // queryParams are the parameters the routes read, paging ones included.
 var queryParams = []string{"after", "limitPerPoolType", "poolType", "agentType", "scheduled", "limit", "offset",
-	"count", "descending", "prev", "q"}
+	"count", "descending", "prev", "q", "domain", "account_name", "ad_account_type", "ad_connection_id"}
 
 // queryAttacks set every known parameter to one bad value at a time.
 func (f *fixture) queryAttacks(path string, write bool) []attack {

@@ -34,7 +34,7 @@ type checkoutEnv struct {
 }
 
 func newCheckoutEnv(t *testing.T, postgres bool) *checkoutEnv {
-	e := &checkoutEnv{serverEnv: newServerEnv(t, postgres), users: map[string]*client.OPA{}}
+	e := &checkoutEnv{serverEnv: newServerEnv(t, postgres)}
 	tok, err := e.opa.CreateServerEnrollmentToken(e.ctx, e.rgID, e.prID, "vault")
 	e.must(err)
 	e.fleet, err = sim.NewServerFleet(e.ctx, sim.Config{URL: e.s.URL, EnrollmentToken: tok.Token, Servers: 1, AccountsPerServer: 1,
@@ -52,17 +52,8 @@ func newCheckoutEnv(t *testing.T, postgres bool) *checkoutEnv {
 	e.must(e.opa.UpdateServerCheckoutSettings(e.ctx, e.rgID, e.prID, client.CheckoutSettings{CheckoutRequired: true,
 		CheckoutDurationInSeconds: 900, IncludeList: []string{}, ExcludeList: []string{}}))
 
-	g, err := e.opa.CreateGroup(e.ctx, "g", []string{})
-	e.must(err)
-	for _, name := range []string{"a", "b", "c"} {
-		_, err := e.s.Client.CreateTeamUser(e.ctx, "acme", client.TeamUser{Name: name, Email: name + "@example.com", FirstName: "F", LastName: "L"})
-		e.must(err)
-		ut, err := e.s.Client.MintUserToken(e.ctx, "acme", name)
-		e.must(err)
-		e.users[name] = client.NewOPAWithToken(e.s.URL, "acme", ut.BearerToken, client.WithHTTPClient(e.s.HTTP))
-	}
-	e.must(e.opa.AddUserToGroup(e.ctx, "g", "a"))
-	e.must(e.opa.AddUserToGroup(e.ctx, "g", "b"))
+	var g client.OPAGroup
+	g, e.users = e.groupAndUsers()
 	_, err = e.opa.CreateSecurityPolicy(e.ctx, client.SecurityPolicy{Name: "vault access", Active: true,
 		Principals:    client.SecurityPolicyPrincipals{UserGroups: []client.NamedObject{{ID: g.ID}}},
 		ResourceGroup: &client.NamedObject{ID: e.rgID},
@@ -82,6 +73,24 @@ func newCheckoutEnv(t *testing.T, postgres bool) *checkoutEnv {
 	e.jwk, err = jose.JSONWebKey{Key: &e.key.PublicKey, Algorithm: "RSA-OAEP-256", Use: "enc"}.MarshalJSON()
 	e.must(err)
 	return e
+}
+
+// groupAndUsers makes users a, b and c with their OPA clients, and a group g holding a and b.
+func (e *serverEnv) groupAndUsers() (client.OPAGroup, map[string]*client.OPA) {
+	e.t.Helper()
+	g, err := e.opa.CreateGroup(e.ctx, "g", []string{})
+	e.must(err)
+	users := map[string]*client.OPA{}
+	for _, name := range []string{"a", "b", "c"} {
+		_, err := e.s.Client.CreateTeamUser(e.ctx, "acme", client.TeamUser{Name: name, Email: name + "@example.com", FirstName: "F", LastName: "L"})
+		e.must(err)
+		ut, err := e.s.Client.MintUserToken(e.ctx, "acme", name)
+		e.must(err)
+		users[name] = client.NewOPAWithToken(e.s.URL, "acme", ut.BearerToken, client.WithHTTPClient(e.s.HTTP))
+	}
+	e.must(e.opa.AddUserToGroup(e.ctx, "g", "a"))
+	e.must(e.opa.AddUserToGroup(e.ctx, "g", "b"))
+	return g, users
 }
 
 // reveal is a user's reveal of root's password, decrypted.

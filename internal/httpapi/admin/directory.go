@@ -2,6 +2,7 @@ package admin
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/keyward/keyward/internal/httpapi/wire"
 	"github.com/keyward/keyward/internal/pam"
@@ -16,7 +17,50 @@ func (h *Handlers) directoryRoutes() []wire.Route {
 		admin("POST", "/keyward/v1/teams/{team_name}/adConnections", "createADConnection", h.createADConnection),
 		admin("PUT", conn+"/status", "setADConnectionStatus", h.setADConnectionStatus),
 		admin("PUT", conn+"/accounts", "feedADAccounts", h.feedADAccounts),
+		admin("PUT", "/keyward/v1/teams/{team_name}/directoryFailures", "setDirectoryFailure", h.setDirectoryFailure),
+		admin("GET", "/keyward/v1/teams/{team_name}/directoryPasswords/{account_id}", "getDirectoryPassword", h.getDirectoryPassword),
 	}
+}
+
+// directoryFailureBody is the password directory's failure switch: a message makes every
+// password change of the team's directory accounts (AD now) fail with it; "" lets them succeed.
+type directoryFailureBody struct {
+	Message string `json:"message"`
+}
+
+func (h *Handlers) setDirectoryFailure(w http.ResponseWriter, r *http.Request) error {
+	var in directoryFailureBody
+	if err := wire.Decode(r, &in); err != nil {
+		return err
+	}
+	team, err := h.PAM.Team(r.Context(), r.PathValue("team_name"))
+	if err != nil {
+		return err
+	}
+	if err := h.PAM.SetDirectoryFailure(r.Context(), team.ID, in.Message); err != nil {
+		return err
+	}
+	wire.NoContent(w)
+	return nil
+}
+
+// getDirectoryPassword answers an account's current password as keyward's directory holds it
+// (the system of record keyward stands in for), so that a revealed password can be checked.
+func (h *Handlers) getDirectoryPassword(w http.ResponseWriter, r *http.Request) error {
+	team, err := h.PAM.Team(r.Context(), r.PathValue("team_name"))
+	if err != nil {
+		return err
+	}
+	pw, at, err := h.PAM.DirectoryPassword(r.Context(), team.ID, r.PathValue("account_id"))
+	if err != nil {
+		return err
+	}
+	wire.JSON(w, http.StatusOK, struct {
+		AccountID string    `json:"accountId"`
+		Password  string    `json:"password"`
+		ChangedAt time.Time `json:"changedAt"`
+	}{r.PathValue("account_id"), pw, at.UTC()})
+	return nil
 }
 
 // adConnectionBody is a connection as the admin API takes and shows it.

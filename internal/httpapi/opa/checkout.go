@@ -19,12 +19,12 @@ type revealRequest struct {
 	} `json:"user_access_method"`
 }
 
-// revealServerAccountPassword answers the account's password encrypted to the caller's key,
-// checking the account out first when its checkout settings say so.
-func (h *Handlers) revealServerAccountPassword(w http.ResponseWriter, r *http.Request) error {
+// decodeReveal reads a reveal request (what names its schema): the sealer of the password to the
+// caller's public key, and the access credential its user access method names.
+func decodeReveal(r *http.Request, what string) (func(w http.ResponseWriter, pw string) error, string, error) {
 	var in revealRequest
 	if err := wire.Decode(r, &in); err != nil {
-		return err
+		return nil, "", err
 	}
 	var missing []fault.Cause
 	if len(in.PublicKey) == 0 || string(in.PublicKey) == "null" {
@@ -34,14 +34,20 @@ func (h *Handlers) revealServerAccountPassword(w http.ResponseWriter, r *http.Re
 		missing = append(missing, fault.Required("user_access_method", "user_access_method: is required"))
 	}
 	if len(missing) > 0 {
-		return fault.InvalidFields(missing...)
+		return nil, "", fault.InvalidFields(missing...)
 	}
-	seal, err := passwordSealer(in.PublicKey, "ServerAccountsRevealCredentialsRequest")
+	seal, err := passwordSealer(in.PublicKey, what)
+	return seal, in.UserAccessMethod.AccessCredential, err
+}
+
+// revealServerAccountPassword answers the account's password encrypted to the caller's key,
+// checking the account out first when its checkout settings say so.
+func (h *Handlers) revealServerAccountPassword(w http.ResponseWriter, r *http.Request) error {
+	seal, credential, err := decodeReveal(r, "ServerAccountsRevealCredentialsRequest")
 	if err != nil {
 		return err
 	}
-	got, err := h.PAM.RevealServerAccountPassword(r.Context(), principalOf(r), r.PathValue("server_account_id"),
-		in.UserAccessMethod.AccessCredential)
+	got, err := h.PAM.RevealServerAccountPassword(r.Context(), principalOf(r), r.PathValue("server_account_id"), credential)
 	if err != nil {
 		return err
 	}

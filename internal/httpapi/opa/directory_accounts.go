@@ -30,6 +30,12 @@ type adAccount struct {
 	UPN                      string       `json:"upn"`
 	AccountSettingsEnabled   *[]string    `json:"account_settings_enabled,omitempty"`
 	CheckoutStatus           string       `json:"checkout_status,omitempty"`
+	CheckoutExpiryAt         string       `json:"checkout_expiry_at,omitempty"`
+	LastCheckoutUser         string       `json:"last_checkout_user,omitempty"`
+	LastRotationAt           string       `json:"last_rotation_at,omitempty"`
+	NextRotationReason       string       `json:"next_scheduled_password_rotation_reason,omitempty"`
+	NextRotationAt           string       `json:"next_scheduled_password_rotation_timestamp,omitempty"`
+	*adRotation
 }
 
 func adAccountBody(v pam.ADAccountView) adAccount {
@@ -58,12 +64,37 @@ func withSettings(v pam.ADAccountView) adAccount {
 	return out
 }
 
-// withCheckout is an account's details. keyward checks out no AD account yet, so every account
-// is available.
-func withCheckout(v pam.ADAccountView) adAccount {
+// withCheckout is an account's details: its checkout, password changes and next rotation.
+func withCheckout(v pam.ADAccountView, st pam.ADAccountState) adAccount {
 	out := adAccountBody(v)
+	c := st.Checkout
 	out.CheckoutStatus = "available"
+	switch c.State {
+	case store.CheckoutCheckedOut:
+		out.CheckoutStatus, out.CheckoutExpiryAt = "checked_out", timestamp(c.ExpiresAt)
+	case store.CheckoutPendingCheckin:
+		out.CheckoutStatus = "unavailable"
+	}
+	out.LastCheckoutUser = st.LastCheckoutUser
+	if !c.SuccessAt.IsZero() {
+		out.LastRotationAt = timestamp(c.SuccessAt)
+	}
+	if !st.NextRotationAt.IsZero() {
+		out.NextRotationAt, out.NextRotationReason = timestamp(st.NextRotationAt), st.NextRotationReason
+	}
+	rot := rotationOf(c, st.Directory)
+	out.adRotation = &rot
 	return out
+}
+
+// writeDetails answers an account's details.
+func (h *Handlers) writeDetails(w http.ResponseWriter, r *http.Request, v pam.ADAccountView) error {
+	st, err := h.PAM.ADAccountCheckoutState(r.Context(), wire.PrincipalFrom(r).TeamID, v)
+	if err != nil {
+		return err
+	}
+	wire.JSON(w, http.StatusOK, withCheckout(v, st))
+	return nil
 }
 
 func adAccountKey(v pam.ADAccountView) string { return v.ID }
@@ -81,8 +112,7 @@ func (h *Handlers) getActiveDirectoryAccount(w http.ResponseWriter, r *http.Requ
 	if err != nil {
 		return err
 	}
-	wire.JSON(w, http.StatusOK, withCheckout(v))
-	return nil
+	return h.writeDetails(w, r, v)
 }
 
 func (h *Handlers) listResourceGroupProjectActiveDirectoryAccounts(w http.ResponseWriter, r *http.Request) error {
@@ -99,8 +129,7 @@ func (h *Handlers) getActiveDirectoryAccountDetails(w http.ResponseWriter, r *ht
 	if err != nil {
 		return err
 	}
-	wire.JSON(w, http.StatusOK, withCheckout(v))
-	return nil
+	return h.writeDetails(w, r, v)
 }
 
 // adMatch is the spec's ActiveDirectoryAccountMatchRequest and …Response.

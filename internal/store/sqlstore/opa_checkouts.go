@@ -73,6 +73,11 @@ func (q queries) ListCheckouts(ctx context.Context, teamID string, f store.Check
 			fmt.Fprintf(&b, " AND %s = $%d", c.col, len(args))
 		}
 	}
+	if f.ResourceTypes != nil {
+		var marks string
+		marks, args = inList(args, f.ResourceTypes)
+		fmt.Fprintf(&b, " AND resource_type IN (%s)", marks)
+	}
 	if f.States != nil {
 		var marks string
 		marks, args = inList(args, f.States)

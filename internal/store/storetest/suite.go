@@ -51,6 +51,7 @@ func Run(t *testing.T, b Backend) {
 		{"ADDirectories", testADDirectories},
 		{"ServiceAccounts", testServiceAccounts},
 		{"Checkouts", testCheckouts},
+		{"PasswordDirectory", testPasswordDirectory},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
