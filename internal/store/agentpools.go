@@ -17,7 +17,7 @@ type Pools interface {
 	// ListPoolsPage reads a page of listAgentPools in one statement: for each of types in turn,
 	// up to limit+1 pools of that type with ids greater than after[type], by id (a pool beyond
 	// limit tells that more follow), and the agents of the first limit pools of each type, ordered
-	// by pool then creation.
+	// by pool then creation, without their credential hashes.
 	ListPoolsPage(ctx context.Context, orgID string, types []string, after map[string]string, limit int) ([]Pool, []Agent, error)
 	GetPoolSettings(ctx context.Context, poolID string) (PoolSettings, error)
 	PutPoolSettings(ctx context.Context, s PoolSettings) error

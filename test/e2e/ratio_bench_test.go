@@ -25,6 +25,7 @@ import (
 // does not. They report:
 //
 //	ratio       bare time / keyward time for the same number of requests (1 = as fast as bare)
+//	cpu-ratio   bare CPU / keyward CPU for them: steadier than ratio when other work shares the CPUs
 //	cpu-us/req  CPU of the whole process (client and server) per keyward request
 //	bare-cpu-us/req  the same for the bare server: the difference is keyward's own cost
 //	p99-ms      the 99th percentile latency of keyward requests sent at half the measured rate
@@ -68,6 +69,7 @@ func benchRatio(b *testing.B, base string, newReq ratioRequest, wantStatus int) 
 	bareCPU := processCPU() - cpu0
 
 	b.ReportMetric(float64(bareTime)/float64(kw), "ratio")
+	b.ReportMetric(float64(bareCPU)/float64(max(kwCPU, 1)), "cpu-ratio")
 	b.ReportMetric(float64(kwCPU.Microseconds())/float64(b.N), "cpu-us/req")
 	b.ReportMetric(float64(bareCPU.Microseconds())/float64(b.N), "bare-cpu-us/req")
 	b.ReportMetric(float64(len(body)), "bytes/answer")

@@ -88,8 +88,8 @@ func (q queries) ListPoolsPage(ctx context.Context, orgID string, types []string
 		var a store.Agent
 		var created, last, agentCreated int64
 		if err := rows.Scan(&p.ID, &p.OrgID, &p.Name, &p.Type, &created,
-			&a.ID, &a.OrgID, &a.PoolID, &a.Name, &a.Type, &a.Version, &a.Hidden, &a.Deactivated, &a.Healthy,
-			&a.HealthMessage, &last, &a.CredentialHash, &a.UpdateStatus, &a.UpdateMessage, &agentCreated); err != nil {
+			&a.ID, &a.Name, &a.Type, &a.Version, &a.Hidden, &a.Deactivated, &a.Healthy,
+			&a.HealthMessage, &last, &a.UpdateStatus, &a.UpdateMessage, &agentCreated); err != nil {
 			return nil, nil, err
 		}
 		if len(pools) == 0 || pools[len(pools)-1].ID != p.ID {
@@ -97,6 +97,7 @@ func (q queries) ListPoolsPage(ctx context.Context, orgID string, types []string
 			pools = append(pools, p)
 		}
 		if a.ID != "" {
+			a.OrgID, a.PoolID = p.OrgID, p.ID
 			a.LastConnection, a.CreatedAt = fromMS(last), fromMS(agentCreated)
 			agents = append(agents, a)
 		}
@@ -105,11 +106,11 @@ func (q queries) ListPoolsPage(ctx context.Context, orgID string, types []string
 }
 
 // pageAgentColumns are an agent's columns from a LEFT JOIN: a pool without agents has one row
-// whose agent id is empty.
-const pageAgentColumns = `COALESCE(a.id, ''), COALESCE(a.org_id, ''), COALESCE(a.pool_id, ''), COALESCE(a.name, ''),
-	COALESCE(a.type, ''), COALESCE(a.version, ''), COALESCE(a.hidden, false), COALESCE(a.deactivated, false),
-	COALESCE(a.healthy, false), COALESCE(a.health_message, ''), COALESCE(a.last_connection, 0),
-	COALESCE(a.credential_hash, ''), COALESCE(a.update_status, ''), COALESCE(a.update_message, ''), COALESCE(a.created_at, 0)`
+// whose agent id is empty. The org and pool are the row's pool's; the credential hash, which no
+// page shows, is not read.
+const pageAgentColumns = `COALESCE(a.id, ''), COALESCE(a.name, ''), COALESCE(a.type, ''), COALESCE(a.version, ''),
+	COALESCE(a.hidden, false), COALESCE(a.deactivated, false), COALESCE(a.healthy, false), COALESCE(a.health_message, ''),
+	COALESCE(a.last_connection, 0), COALESCE(a.update_status, ''), COALESCE(a.update_message, ''), COALESCE(a.created_at, 0)`
 
 func (q queries) GetPoolSettings(ctx context.Context, poolID string) (store.PoolSettings, error) {
 	var s store.PoolSettings

@@ -124,8 +124,9 @@ func testPoolsPage(t *testing.T, s store.Store) {
 	o2 := seedPool(t, s, "org2", "p0", "AD")
 	seedAgent(t, s, p1, "a2", t0.Add(time.Second))
 	a1 := seedAgent(t, s, p1, "a1", t0.Add(2*time.Second))
-	a1.Hidden, a1.LastConnection, a1.UpdateStatus = true, t0.Add(time.Hour), "Scheduled"
+	a1.Hidden, a1.LastConnection, a1.UpdateStatus, a1.CredentialHash = true, t0.Add(time.Hour), "Scheduled", "cred-a1"
 	must(t, s.UpdateAgent(ctx, a1))
+	a1.CredentialHash = "" // a page does not read it
 	seedAgent(t, s, p2, "a3", t0)
 	seedAgent(t, s, l1, "a4", t0)
 	seedAgent(t, s, o2, "a5", t0)
