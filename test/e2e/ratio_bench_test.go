@@ -16,7 +16,9 @@ import (
 	"github.com/keyward/keyward/client"
 	"github.com/keyward/keyward/internal/apptest"
 	"github.com/keyward/keyward/internal/config"
+	"github.com/keyward/keyward/internal/ids"
 	"github.com/keyward/keyward/internal/pam"
+	"github.com/keyward/keyward/internal/store"
 )
 
 // The ratio benchmarks serve one request through keyward and, in the same run, the very same
@@ -191,7 +193,8 @@ func processCPU() time.Duration {
 
 // BenchmarkRatio compares keyward with a bare server sending the same bytes, on each store:
 // the agent pools page (50 pools × 10 agents, the default page), an Okta 429 (a known token over
-// its org's limit), and OPA's list of a resource group's projects (a page of 100).
+// its org's limit), OPA's list of a resource group's projects and of a project's servers (pages
+// of 100 out of 250).
 //
 //	go test -run '^$' -bench Ratio -benchtime 3000x ./test/e2e   (PostgreSQL with KEYWARD_TEST_POSTGRES_URL)
 func BenchmarkRatio(b *testing.B) {
@@ -229,6 +232,29 @@ func BenchmarkRatio(b *testing.B) {
 			}
 			token := tradeKey(b, s, "acme", "key-1", opaKeySecret)
 			benchRatio(b, s.URL, bearerGet(token, "/v1/teams/acme/resource_groups/"+rg.ID+"/projects?count=100"), http.StatusOK)
+		})
+		b.Run("opaServers/"+db.name, func(b *testing.B) {
+			ctx := context.Background()
+			s, c, _, teamID := opaServer(b, db.postgres)
+			rg, err := c.CreateResourceGroup(ctx, client.ResourceGroup{Name: "bench"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			p, err := c.CreateProject(ctx, rg.ID, client.ProjectInput{Name: client.Ptr("fleet")})
+			if err != nil {
+				b.Fatal(err)
+			}
+			now := time.Now().UTC()
+			for i := range 250 {
+				if err := s.App.Store().CreateServer(ctx, store.Server{ID: fmt.Sprintf("%08d-0000-4000-8000-000000000000", i),
+					TeamID: teamID, ResourceGroupID: rg.ID, ProjectID: p.ID, Hostname: fmt.Sprintf("web-%03d.example", i),
+					OSType: "linux", OS: "Ubuntu 24.04", AgentVersion: "1.90.0", Labels: map[string]string{"env": "prod"},
+					CredentialHash: ids.Hash(fmt.Sprint("server-", i)), RegisteredAt: now, LastSeen: now}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			token := tradeKey(b, s, "acme", "key-1", opaKeySecret)
+			benchRatio(b, s.URL, bearerGet(token, "/v1/teams/acme/resource_groups/"+rg.ID+"/projects/"+p.ID+"/servers?count=100"), http.StatusOK)
 		})
 	}
 }

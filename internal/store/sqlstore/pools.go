@@ -55,7 +55,7 @@ func (q queries) ListPools(ctx context.Context, orgID, poolType, afterID string,
 
 // ListPoolsPage is one statement however many types it reads: each type is a key range on
 // (org_id, type, id), joined with the agents of the pools within the limit. The limit is written
-// into the text (an int, 1 or more): SQLite plans a bound LIMIT afresh at every run.
+// into the text (an int, 1 or more), as the window condition needs it too.
 func (q queries) ListPoolsPage(ctx context.Context, orgID string, types []string, after map[string]string, limit int) ([]store.Pool, []store.Agent, error) {
 	if len(types) == 0 || limit < 1 {
 		return nil, nil, nil
