@@ -83,10 +83,12 @@ func (q queries) ListPoolsPage(ctx context.Context, orgID string, types []string
 	defer rows.Close()
 	var pools []store.Pool
 	var agents []store.Agent
+	// One set of scan targets for every row: Scan takes their addresses, which would move
+	// variables declared in the loop to the heap at each row. Scan sets every field read.
+	var p store.Pool
+	var a store.Agent
+	var created, last, agentCreated int64
 	for rows.Next() {
-		var p store.Pool
-		var a store.Agent
-		var created, last, agentCreated int64
 		if err := rows.Scan(&p.ID, &p.OrgID, &p.Name, &p.Type, &created,
 			&a.ID, &a.Name, &a.Type, &a.Version, &a.Hidden, &a.Deactivated, &a.Healthy,
 			&a.HealthMessage, &last, &a.UpdateStatus, &a.UpdateMessage, &agentCreated); err != nil {
