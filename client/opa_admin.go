@@ -93,3 +93,24 @@ func (c *Client) MintUserToken(ctx context.Context, team, user string) (*UserTok
 	}
 	return &out, nil
 }
+
+// SecurityAdminGroup is a group named among a resource group's delegated security admin groups.
+type SecurityAdminGroup struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// SetSecurityAdminGroups makes the named groups a resource group's delegated security admin
+// groups (what OPA's security admins do in its dashboard):
+// PUT /keyward/v1/teams/{team}/resource_groups/{id}/delegated_security_admin_groups.
+func (c *Client) SetSecurityAdminGroups(ctx context.Context, team, rgID string, groups []string) ([]SecurityAdminGroup, error) {
+	if groups == nil {
+		groups = []string{}
+	}
+	var out struct {
+		Groups []SecurityAdminGroup `json:"groups"`
+	}
+	err := c.adminCall(ctx, http.MethodPut, map[string][]string{"groups": groups}, &out, nil,
+		"keyward", "v1", "teams", team, "resource_groups", rgID, "delegated_security_admin_groups")
+	return out.Groups, err
+}

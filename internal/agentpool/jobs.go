@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keyward/keyward/internal/events"
 	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/ids"
 	"github.com/keyward/keyward/internal/schedule"
@@ -131,6 +132,10 @@ func (s *Service) CreateJob(ctx context.Context, orgID, poolID string, in JobInp
 		if err := MirrorAgents(ctx, q, store.PoolUpdate{}, j); err != nil {
 			return err
 		}
+		if err := s.Events.Record(ctx, q, events.Change{Type: EventJobCreated, Org: orgID, Resource: jobResource(j),
+			Summary: "update job " + j.ID + " of pool " + p.ID + " created: " + j.Status, After: stateOf(j)}); err != nil {
+			return err
+		}
 		view, err = s.View(ctx, q, j)
 		return err
 	})
@@ -184,7 +189,11 @@ func (s *Service) DeleteJob(ctx context.Context, orgID, poolID, jobID string) er
 		if err != nil {
 			return err
 		}
-		return MirrorAgents(ctx, q, j, cleared)
+		if err := MirrorAgents(ctx, q, j, cleared); err != nil {
+			return err
+		}
+		return s.Events.Record(ctx, q, events.Change{Type: EventJobDeleted, Org: orgID, Resource: jobResource(j),
+			Summary: "update job " + j.ID + " of pool " + j.PoolID + " deleted", Before: stateOf(j)})
 	})
 }
 

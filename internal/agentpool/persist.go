@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/keyward/keyward/internal/events"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -31,12 +32,16 @@ func Clone(j store.PoolUpdate) store.PoolUpdate {
 
 // SaveJob stores j, read as before (failing with store.ErrStale if it changed since), and
 // mirrors the progress of each agent whose row changed onto the agent record, where
-// listAgentPools shows it.
-func SaveJob(ctx context.Context, q store.Queries, before, j store.PoolUpdate) error {
+// listAgentPools shows it, and records the job's and its agents' status changes on ev.
+func SaveJob(ctx context.Context, q store.Queries, ev *events.Log, before, j store.PoolUpdate) error {
 	if err := q.SavePoolUpdate(ctx, j); err != nil {
 		return err
 	}
-	return MirrorAgents(ctx, q, before, j)
+	if err := MirrorAgents(ctx, q, before, j); err != nil {
+		return err
+	}
+	// Last: on PostgreSQL, appending an event holds the append order until the commit.
+	return recordJob(ctx, ev, q, before, j)
 }
 
 // MirrorAgents copies the status and message of each agent whose row differs between before
@@ -69,7 +74,7 @@ func MirrorAgents(ctx context.Context, q store.Agents, before, j store.PoolUpdat
 
 // saveAndView saves a changed job and returns its new representation.
 func (s *Service) saveAndView(ctx context.Context, q store.Queries, before, j store.PoolUpdate) (JobView, error) {
-	if err := SaveJob(ctx, q, before, j); err != nil {
+	if err := SaveJob(ctx, q, s.Events, before, j); err != nil {
 		return JobView{}, err
 	}
 	j.Version++

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/events"
 	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/ids"
 	"github.com/keyward/keyward/internal/limits"
@@ -17,6 +18,7 @@ type Service struct {
 	Store      store.Store
 	Clock      clock.Clock
 	Thresholds Thresholds
+	Events     *events.Log // records job and agent status changes (nil: none)
 }
 
 // Pool returns a pool of the org, or a NotFound fault naming it.

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,8 +20,12 @@ import (
 	"github.com/keyward/keyward/internal/auth"
 	"github.com/keyward/keyward/internal/clock"
 	"github.com/keyward/keyward/internal/config"
+	"github.com/keyward/keyward/internal/events"
+	"github.com/keyward/keyward/internal/faultinject"
 	"github.com/keyward/keyward/internal/httpapi"
 	"github.com/keyward/keyward/internal/httpapi/admin"
+	"github.com/keyward/keyward/internal/httpapi/eventsapi"
+	"github.com/keyward/keyward/internal/httpapi/faultsapi"
 	"github.com/keyward/keyward/internal/httpapi/oauthapi"
 	"github.com/keyward/keyward/internal/httpapi/okta"
 	"github.com/keyward/keyward/internal/httpapi/opa"
@@ -45,6 +50,9 @@ type App struct {
 	conns   connMetrics
 	routes  []wire.Route
 	jobs    []func(ctx context.Context) // background loops, each returning when ctx ends
+	// streamsDone ends the event streams when the server shuts down (they never go idle).
+	streamsDone chan struct{}
+	endStreams  sync.Once
 }
 
 // Open opens the store, bootstraps it and builds the server. out receives the one-time
@@ -97,16 +105,18 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 	if err != nil {
 		return nil, fmt.Errorf("signing key: %w", err)
 	}
-	pamSvc := &pam.Service{Store: s, Clock: clk, EnrollmentKey: derivedKey(rawKey, "opa-enrollment"), ServerStaleAfter: cfg.ServerStaleAfter, Box: box}
+	ev := newEventLog(log, s, clk)
+	pamSvc := &pam.Service{Store: s, Clock: clk, EnrollmentKey: derivedKey(rawKey, "opa-enrollment"), ServerStaleAfter: cfg.ServerStaleAfter, Box: box,
+		Events: ev}
 	issuer := &oauth.Issuer{Signer: sig, Issuer: "keyward", TTL: cfg.TokenTTL, Now: realNow,
 		Lookup: lookupClient(s), Replay: storeReplay{store: s, now: realNow}}
 	authn := &auth.Service{Store: s, Access: accessVerifier{issuer: issuer}, RoleSource: groupRoles{pamSvc}}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a := &App{cfg: cfg, log: log, store: s, clock: clk, conns: newConnMetrics(reg)}
-	d := deps{cfg: cfg, log: log, store: s, clock: clk, pam: pamSvc, pools: &agentpool.Service{Store: s, Clock: clk,
-		Thresholds: agentpool.Thresholds{Disrupted: cfg.DisruptedAfter, Inactive: cfg.InactiveAfter}}}
+	a := &App{cfg: cfg, log: log, store: s, clock: clk, conns: newConnMetrics(reg), streamsDone: make(chan struct{})}
+	d := deps{cfg: cfg, log: log, store: s, clock: clk, pam: pamSvc, events: ev, pools: &agentpool.Service{Store: s, Clock: clk,
+		Thresholds: agentpool.Thresholds{Disrupted: cfg.DisruptedAfter, Inactive: cfg.InactiveAfter}, Events: ev}}
 	routes := [][]wire.Route{
 		(&oauthapi.Handlers{Issuer: issuer}).Routes(),
 		(&okta.Handlers{Pools: d.pools}).Routes(),
@@ -115,7 +125,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 			Vault:    vault.NewKeys(derivedKey(rawKey, "opa-vault")),
 			TokenTTL: cfg.TokenTTL, Now: realNow}).Routes(),
 		(&serverproto.Handlers{PAM: pamSvc}).Routes(),
+		(&eventsapi.Handlers{Store: s, Log: ev, Done: a.streamsDone}).Routes(),
 	}
+	faults := faultinject.New()
+	reg.MustRegister(faults.Collector())
+	routes = append(routes, (&faultsapi.Handlers{Rules: faults, Store: s, Known: a.Routes, Now: realNow}).Routes())
 	rolloutRoutes, jobs, err := rolloutParts(d)
 	if err != nil {
 		return nil, err
@@ -128,19 +142,20 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 	a.handler = httpapi.New(httpapi.Config{
 		Log: log, Store: s, Auth: authn, Registry: reg, MaxBody: cfg.MaxBodyBytes, MaxInFlight: cfg.MaxConcurrentRequests,
 		Limiter: httpapi.NewRateLimiter(cfg.RateLimit, realNow), OPALimiter: httpapi.NewRateLimiter(cfg.OPARateLimit, realNow),
-		Now: realNow, Routes: routes,
+		Now: realNow, Routes: routes, Faults: faults,
 	})
 	return a, nil
 }
 
 // deps are the services the parts of the server are built from.
 type deps struct {
-	cfg   config.Config
-	log   *slog.Logger
-	store store.Store
-	clock clock.Clock
-	pam   *pam.Service
-	pools *agentpool.Service
+	cfg    config.Config
+	log    *slog.Logger
+	store  store.Store
+	clock  clock.Clock
+	pam    *pam.Service
+	pools  *agentpool.Service
+	events *events.Log
 }
 
 // Handler is the whole HTTP API.
@@ -177,6 +192,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	srv.RegisterOnShutdown(func() { a.endStreams.Do(func() { close(a.streamsDone) }) })
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	jobsDone := make(chan struct{})
 	go func() {

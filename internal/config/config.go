@@ -46,6 +46,9 @@ type Config struct {
 	TickInterval      time.Duration
 	ShutdownTimeout   time.Duration
 
+	EventsMax    int           // events kept (events.go)
+	EventsMaxAge time.Duration // events older than this are dropped; 0: no age limit
+
 	// Bounds on what clients can hold (limits.go).
 	ReadHeaderTimeout       time.Duration
 	ReadTimeout             time.Duration
@@ -78,6 +81,8 @@ func Default() Config {
 		UpdateTimeout:     30 * time.Minute,
 		TickInterval:      time.Second,
 		ShutdownTimeout:   15 * time.Second,
+		EventsMax:         defaultEventsMax,
+		EventsMaxAge:      defaultEventsMaxAge,
 	}
 	c.defaultLimits()
 	return c
@@ -116,6 +121,7 @@ func (c *Config) Flags(fs *flag.FlagSet, env func(string) string) {
 	dur(&c.TickInterval, "tick-interval", "KEYWARD_TICK_INTERVAL", "how often background jobs look for due work")
 	dur(&c.ShutdownTimeout, "shutdown-timeout", "KEYWARD_SHUTDOWN_TIMEOUT", "how long shutdown waits for in-flight requests")
 	c.limitFlags(fs, env)
+	c.eventFlags(fs, env)
 }
 
 // durationVar registers a duration flag defaulting to the environment variable envName when set.
@@ -174,6 +180,7 @@ func (c Config) Validate() error {
 	}
 	errs = append(errs, c.validateCredentials()...)
 	errs = append(errs, c.validateLimits()...)
+	errs = append(errs, c.validateEvents()...)
 	if c.RateLimit < 1 {
 		bad("rate-limit: must be at least 1 request per minute")
 	}

@@ -48,6 +48,9 @@ func (s *statusWriter) Flush() {
 	}
 }
 
+// Unwrap lets http.ResponseController reach the connection (the event stream lifts its deadlines).
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
 func (s *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if h, ok := s.ResponseWriter.(http.Hijacker); ok {
 		return h.Hijack()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/keyward/keyward/internal/auth"
 	"github.com/keyward/keyward/internal/fault"
+	"github.com/keyward/keyward/internal/faultinject"
 	"github.com/keyward/keyward/internal/httpapi/wire"
 	"github.com/keyward/keyward/internal/store"
 )
@@ -26,7 +27,8 @@ type Config struct {
 	Now        func() time.Time // real time, for credential expiry; nil is time.Now
 	Registry   *prometheus.Registry
 	MaxBody    int64
-	Routes     [][]wire.Route // each handler package's table
+	Routes     [][]wire.Route     // each handler package's table
+	Faults     *faultinject.Rules // fault rules applied to authenticated routes (faults.go); nil: none
 
 	MaxInFlight int // requests served at once (0: unbounded)
 }
@@ -43,7 +45,7 @@ func New(c Config) http.Handler {
 	rt := &router{c: c, m: newMetrics(c.Registry, c.Store)}
 	for _, table := range c.Routes {
 		for _, r := range table {
-			mux.Handle(r.Method+" "+r.Pattern, rt.wrap(r))
+			mux.Handle(r.Method+" "+r.Pattern, rt.wrap(rt.withFaults(r)))
 		}
 	}
 	for _, r := range rt.opsRoutes() {

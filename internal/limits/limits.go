@@ -17,6 +17,10 @@ const (
 	Query       = 2048 // any query parameter, paging cursors included
 	Text        = 8192 // any other string in a JSON body
 	Depth       = 64   // how deeply a JSON body may nest arrays and objects
+
+	ServiceAccountName     = 50    // a UD or SaaS service account's name (OPA's ServiceAccountEndUser bound)
+	ServiceAccountUsername = 100   // a UD or SaaS service account's username (same)
+	ServiceAccountFeed     = 10000 // accounts in one feed of an app's or the Universal Directory's accounts
 )
 
 // Storable reports whether s can be stored as text on every backend: valid UTF-8 without NUL.

@@ -8,8 +8,8 @@ import (
 	"github.com/keyward/keyward/internal/store"
 )
 
-// ServerAccount is a discovered local account. Managed stays false until a project password
-// policy exists to manage it. The rotation times are zero until keyward rotated its password.
+// ServerAccount is a discovered local account. Managed says whether keyward manages its password
+// (managed.go). The rotation times are zero until keyward rotated its password.
 type ServerAccount struct {
 	store.ServerAccount
 	Managed           bool
@@ -36,9 +36,18 @@ func (s *Service) accountViews(ctx context.Context, teamID string, as []store.Se
 	for _, c := range cs {
 		byID[c.AccountID] = c
 	}
+	projects := map[string]management{}
 	for i, a := range as {
+		m, ok := projects[a.ProjectID]
+		if !ok {
+			if m, err = projectManagement(ctx, s.Store, teamID, a.ProjectID); err != nil {
+				return nil, err
+			}
+			projects[a.ProjectID] = m
+		}
 		c := byID[a.ID]
-		out[i] = ServerAccount{ServerAccount: a, PasswordChangedAt: c.SuccessAt, PasswordErrorAt: c.ErrorAt, PasswordErrorType: c.ErrorType}
+		out[i] = ServerAccount{ServerAccount: a, Managed: m.manages(a.Login), PasswordChangedAt: c.SuccessAt,
+			PasswordErrorAt: c.ErrorAt, PasswordErrorType: c.ErrorType}
 	}
 	return out, nil
 }
@@ -106,7 +115,7 @@ func (s *Service) ProjectServerAccount(ctx context.Context, ref ProjectRef, id s
 }
 
 // syncAccounts makes a server's stored accounts the reported logins while the project discovers
-// accounts, and none while it does not.
+// accounts, and none while it does not; the lending state of an account that goes is retired.
 func (s *Service) syncAccounts(ctx context.Context, q store.Queries, p store.Project, srv store.Server, logins []string) error {
 	have, err := q.ListServerAccounts(ctx, srv.TeamID, store.AccountFilter{ServerID: srv.ID}, store.Page{})
 	if err != nil {
@@ -118,6 +127,8 @@ func (s *Service) syncAccounts(ctx context.Context, q store.Queries, p store.Pro
 			want[l] = true
 		}
 	}
+	now := s.Clock.Now()
+	var gone []string
 	for _, a := range have {
 		if want[a.Login] {
 			delete(want, a.Login)
@@ -126,8 +137,11 @@ func (s *Service) syncAccounts(ctx context.Context, q store.Queries, p store.Pro
 		if err := q.DeleteServerAccount(ctx, srv.ID, a.ID); err != nil {
 			return err
 		}
+		gone = append(gone, a.ID)
 	}
-	now := s.Clock.Now()
+	if err := retireCheckouts(ctx, q, srv.TeamID, gone, now); err != nil {
+		return err
+	}
 	for _, l := range logins { // in reported order, so ids follow the agent's listing
 		if !want[l] {
 			continue

@@ -16,18 +16,13 @@ type Principal struct {
 }
 
 // Roles returns the principal's roles, read from its groups now: a membership or group change
-// applies to the next call. An active user is always an end user and, when one of its groups
-// owns a resource group, a delegated resource admin. A user that is not active has no roles.
+// applies to the next call. An active user is always an end user; when one of its groups owns a
+// resource group, a delegated resource admin; when one of its groups is among a resource group's
+// delegated security admin groups, a delegated security admin. Both delegated roles act only in
+// those resource groups (Reaches). A user that is not active has no roles.
 func (s *Service) Roles(ctx context.Context, teamID, userID string) ([]string, error) {
-	u, err := s.Store.GetOPAUser(ctx, teamID, userID)
-	if err != nil {
-		return nil, missing(err, userID, "User")
-	}
-	if u.Status != store.UserActive {
-		return nil, nil
-	}
-	groups, err := s.Store.ListOPAUserGroups(ctx, teamID, userID, store.Page{})
-	if err != nil {
+	groups, err := s.activeUserGroups(ctx, teamID, userID)
+	if err != nil || groups == nil {
 		return nil, err
 	}
 	roles := []string{RoleEndUser}
@@ -43,8 +38,32 @@ func (s *Service) Roles(ctx context.Context, teamID, userID string) ([]string, e
 	if len(owners) > 0 {
 		roles = append(roles, RoleDelegatedResourceAdmin)
 	}
+	secured, err := s.Store.ListResourceGroupIDsSecuredBy(ctx, teamID, ids)
+	if err != nil {
+		return nil, err
+	}
+	if len(secured) > 0 {
+		roles = append(roles, RoleDelegatedSecurityAdmin)
+	}
 	slices.Sort(roles)
 	return slices.Compact(roles), nil
+}
+
+// activeUserGroups are the groups of an active user: nil for a user not active, empty (not nil)
+// for an active user in none.
+func (s *Service) activeUserGroups(ctx context.Context, teamID, userID string) ([]store.OPAGroup, error) {
+	u, err := s.Store.GetOPAUser(ctx, teamID, userID)
+	if err != nil {
+		return nil, missing(err, userID, "User")
+	}
+	if u.Status != store.UserActive {
+		return nil, nil
+	}
+	groups, err := s.Store.ListOPAUserGroups(ctx, teamID, userID, store.Page{})
+	if groups == nil && err == nil {
+		groups = []store.OPAGroup{}
+	}
+	return groups, err
 }
 
 // HasRole reports whether the principal holds any of the roles now.
@@ -61,39 +80,98 @@ func (s *Service) HasRole(ctx context.Context, p Principal, roles ...string) (bo
 	return false, nil
 }
 
-// CanAdminResourceGroup reports whether the principal may administer one resource group: as a
-// resource admin (any resource group of the team) or as a member of one of its owner groups.
-// A resource group of another team, or none, is never administrable.
-func (s *Service) CanAdminResourceGroup(ctx context.Context, p Principal, rgID string) (bool, error) {
-	if !storable(rgID) {
-		return false, fault.Missing(rgID, "ResourceGroup")
+// delegatedRoles are held per resource group, through a group listed on it.
+var delegatedRoles = []string{RoleDelegatedResourceAdmin, RoleDelegatedSecurityAdmin}
+
+// splitRoles parts an operation's roles into those held team-wide and the delegated ones.
+func splitRoles(roles []string) (teamWide, delegated []string) {
+	for _, r := range roles {
+		if slices.Contains(delegatedRoles, r) {
+			delegated = append(delegated, r)
+		} else {
+			teamWide = append(teamWide, r)
+		}
 	}
-	rg, err := s.Store.GetResourceGroup(ctx, p.TeamID, rgID)
+	return teamWide, delegated
+}
+
+// Reaches reports whether the principal may act on one resource group in an operation open to
+// roles: holding one of its team-wide roles (resource_admin, security_admin, …), or one of its
+// delegated roles for this resource group (DelegatedIn, where a resource group of another team,
+// or none, is NotFound).
+func (s *Service) Reaches(ctx context.Context, p Principal, rgID string, roles ...string) (bool, error) {
+	teamWide, delegated := splitRoles(roles)
+	if ok, err := s.HasRole(ctx, p, teamWide...); ok || err != nil {
+		return ok, err
+	}
+	return s.DelegatedIn(ctx, p, rgID, delegated...)
+}
+
+func (s *Service) teamResourceGroup(ctx context.Context, teamID, rgID string) (store.ResourceGroup, error) {
+	if !storable(rgID) {
+		return store.ResourceGroup{}, fault.Missing(rgID, "ResourceGroup")
+	}
+	rg, err := s.Store.GetResourceGroup(ctx, teamID, rgID)
+	return rg, missing(err, rgID, "ResourceGroup")
+}
+
+// DelegatedIn reports whether the principal holds one of the delegated roles for one resource
+// group: delegated_resource_admin as a member of one of its owner groups
+// (delegated_resource_admin_groups), delegated_security_admin as a member of one of its
+// delegated security admin groups. A user that is not active holds none.
+func (s *Service) DelegatedIn(ctx context.Context, p Principal, rgID string, roles ...string) (bool, error) {
+	rg, err := s.teamResourceGroup(ctx, p.TeamID, rgID)
 	if err != nil {
-		return false, missing(err, rgID, "ResourceGroup")
+		return false, err
+	}
+	return s.delegatedIn(ctx, p, rg, roles)
+}
+
+func (s *Service) delegatedIn(ctx context.Context, p Principal, rg store.ResourceGroup, roles []string) (bool, error) {
+	if len(roles) == 0 {
+		return false, nil
 	}
 	u, err := s.Store.GetOPAUser(ctx, p.TeamID, p.UserID)
-	if err != nil {
-		return false, missing(err, p.UserID, "User")
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil // a key from before keys had users: its roles are all it has
 	}
-	if u.Status != store.UserActive {
-		return false, nil
+	if err != nil || u.Status != store.UserActive {
+		return false, err
 	}
 	groups, err := s.Store.ListOPAUserGroups(ctx, p.TeamID, p.UserID, store.Page{})
 	if err != nil {
 		return false, err
 	}
 	for _, g := range groups {
-		if slices.Contains(g.Roles, RoleResourceAdmin) || slices.Contains(rg.AdminGroupIDs, g.ID) {
+		if slices.Contains(roles, RoleDelegatedResourceAdmin) && slices.Contains(rg.AdminGroupIDs, g.ID) ||
+			slices.Contains(roles, RoleDelegatedSecurityAdmin) && slices.Contains(rg.SecurityAdminGroupIDs, g.ID) {
 			return true, nil
 		}
 	}
 	return false, nil
 }
 
+// CanAdminResourceGroup reports whether the principal may administer one resource group: as a
+// resource admin (any resource group of the team) or as a member of one of its owner groups.
+// A resource group of another team, or none, is never administrable.
+func (s *Service) CanAdminResourceGroup(ctx context.Context, p Principal, rgID string) (bool, error) {
+	if _, err := s.teamResourceGroup(ctx, p.TeamID, rgID); err != nil {
+		return false, err
+	}
+	return s.Reaches(ctx, p, rgID, RoleResourceAdmin, RoleDelegatedResourceAdmin)
+}
+
 // AdministeredResourceGroups returns the ids of the resource groups the principal administers
 // as a delegated resource admin (through its groups), for filtering lists.
 func (s *Service) AdministeredResourceGroups(ctx context.Context, p Principal) ([]string, error) {
+	ids, err := s.userGroupIDs(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.ListResourceGroupIDsOwnedBy(ctx, p.TeamID, ids)
+}
+
+func (s *Service) userGroupIDs(ctx context.Context, p Principal) ([]string, error) {
 	groups, err := s.Store.ListOPAUserGroups(ctx, p.TeamID, p.UserID, store.Page{})
 	if err != nil {
 		return nil, err
@@ -102,7 +180,7 @@ func (s *Service) AdministeredResourceGroups(ctx context.Context, p Principal) (
 	for i, g := range groups {
 		ids[i] = g.ID
 	}
-	return s.Store.ListResourceGroupIDsOwnedBy(ctx, p.TeamID, ids)
+	return ids, nil
 }
 
 // ServiceTokenRoles returns the roles the holder of a service token has now: its key's user's
@@ -116,17 +194,4 @@ func (s *Service) ServiceTokenRoles(ctx context.Context, t store.ServiceToken) (
 		return t.Roles, nil
 	}
 	return s.Roles(ctx, t.TeamID, key.UserID)
-}
-
-// DelegatedAdminOf reports whether the user of that name administers the resource group
-// through one of its groups (as CanAdminResourceGroup), for callers known by name.
-func (s *Service) DelegatedAdminOf(ctx context.Context, teamID, userName, rgID string) (bool, error) {
-	u, err := s.Store.GetOPAUserByName(ctx, teamID, userName)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil // a key from before keys had users: its roles are all it has
-	}
-	if err != nil {
-		return false, err
-	}
-	return s.CanAdminResourceGroup(ctx, Principal{TeamID: teamID, UserID: u.ID}, rgID)
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // benchAccounts enrolls one server labelled env=prod with n accounts in a new project with
-// discovery on, and gives the service a secret box.
+// discovery on and a password policy (so keyward manages them), and gives the service a secret box.
 func benchAccounts(b *testing.B, svc *Service, teamID, rgID string, n int) (Enrolled, []store.ServerAccount) {
 	ctx := context.Background()
 	box, err := secret.New(make([]byte, 32))
@@ -22,6 +22,8 @@ func benchAccounts(b *testing.B, svc *Service, teamID, rgID string, n int) (Enro
 	p, err := svc.CreateProject(ctx, teamID, rgID, ProjectInput{Name: ptr("vault"), ServerAccountManagement: ptr(true)})
 	mustB(b, err)
 	ref := ProjectRef{TeamID: teamID, ResourceGroupID: rgID, ProjectID: p.ID}
+	mustB(b, writeSettings(ctx, svc.Store, store.ProjectSettings{TeamID: teamID, ProjectID: p.ID, // keyward manages every account
+		Kind: settingsKind(ServerAccounts, settingsPassword), ModifiedAt: time.Now()}, DefaultPasswordPolicy()))
 	tok, err := svc.CreateEnrollmentToken(ctx, ref, "bench", "bench")
 	mustB(b, err)
 	logins := make([]string, n)

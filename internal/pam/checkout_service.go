@@ -1,6 +1,7 @@
 package pam
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"time"
@@ -9,9 +10,8 @@ import (
 	"github.com/keyward/keyward/internal/store"
 )
 
-// checkoutAdmins hold the admin checkout operations team-wide; delegated admins hold them in
-// the resource groups they administer.
-var checkoutAdmins = []string{RoleResourceAdmin, RoleSecurityAdmin}
+// checkoutAdmins hold the admin checkout operations: team-wide, or delegated in their resource groups.
+var checkoutAdmins = []string{RoleResourceAdmin, RoleSecurityAdmin, RoleDelegatedResourceAdmin, RoleDelegatedSecurityAdmin}
 
 // Access credentials a reveal may name, and the privilege each needs.
 var revealPrivileges = map[string]string{
@@ -55,10 +55,14 @@ func (s *Service) ensureCheckout(ctx context.Context, a store.ServerAccount) err
 	return err
 }
 
-// ServerAccountAccess returns the access methods a user holds on one of the team's server accounts.
+// ServerAccountAccess returns the access methods a user holds on one of the team's server
+// accounts: none on an account keyward does not manage (managed.go).
 func (s *Service) ServerAccountAccess(ctx context.Context, p Principal, accountID string) ([]AccessMethod, error) {
 	a, err := accountByID(ctx, s.Store, p.TeamID, accountID)
 	if err != nil {
+		return nil, err
+	}
+	if ok, err := accountManaged(ctx, s.Store, a); !ok || err != nil {
 		return nil, err
 	}
 	srv, err := s.Store.GetServer(ctx, a.TeamID, a.ProjectID, a.ServerID)
@@ -141,10 +145,10 @@ func (s *Service) RevealServerAccountPassword(ctx context.Context, p Principal, 
 		if err != nil || next == c {
 			return err
 		}
-		c = next
-		if err := q.UpdateCheckout(ctx, c); err != nil {
+		if err := s.saveCheckout(ctx, q, c, next); err != nil {
 			return err
 		}
+		c = next
 		return schedule(ctx, q, WorkCheckoutExpiry, c.AccountID, c.ExpiresAt, c.ExpiresAt)
 	})
 	if err == nil && first { // the first rotation is queued; the caller tries again once it is done
@@ -298,6 +302,9 @@ func (s *Service) RotateResource(ctx context.Context, p Principal, rgID, project
 	if a.ProjectID != projectID {
 		return fault.Missing(resourceID, "ServerAccount")
 	}
+	if ok, err := accountManaged(ctx, s.Store, a); !ok || err != nil {
+		return cmp.Or(err, errUnmanaged())
+	}
 	if err := s.ensureCheckout(ctx, a); err != nil {
 		return err
 	}
@@ -332,8 +339,8 @@ func (s *Service) endTeamLostCheckouts(ctx context.Context, teamID string) error
 
 // endLostCheckouts checks in, as system_user_lost_access, every checkout of the user that its
 // policies no longer grant. It runs where a user can lose access, so the checkout ends at once:
-// leaving a group, being deactivated, a policy changed or deleted. (Group deletion and changes
-// of server labels are not among them: such a checkout runs until it expires.)
+// leaving a group, being deactivated, a policy changed or deleted, and the cases of
+// checkout_lost.go (a group deleted, a server relabelled, an account no longer managed).
 func (s *Service) endLostCheckouts(ctx context.Context, teamID, userID string) error {
 	cs, err := s.Store.ListCheckouts(ctx, teamID, store.CheckoutFilter{UserID: userID, States: []string{store.CheckoutCheckedOut}}, store.Page{})
 	if err != nil {

@@ -78,15 +78,28 @@ func (s *Service) UpdateGroupRoles(ctx context.Context, teamID, name string, rol
 	})
 }
 
-// DeleteGroup removes a group, its memberships and its ownership of resource groups.
+// DeleteGroup removes a group, its memberships and its ownership of resource groups; its former
+// members lose at once the checkouts their policies no longer grant without it.
 func (s *Service) DeleteGroup(ctx context.Context, teamID, name string) error {
-	return s.Store.InTx(ctx, func(q store.Queries) error {
+	var members []string
+	err := s.Store.InTx(ctx, func(q store.Queries) error {
 		g, err := s.group(ctx, q, teamID, name)
 		if err != nil {
 			return err
 		}
+		users, err := q.ListOPAGroupMembers(ctx, teamID, g.ID, store.Page{})
+		if err != nil {
+			return err
+		}
+		for _, u := range users {
+			members = append(members, u.ID)
+		}
 		return q.DeleteOPAGroup(ctx, teamID, g.ID)
 	})
+	if err != nil {
+		return err
+	}
+	return s.endHoldersLostCheckouts(ctx, teamID, members)
 }
 
 // AddMember puts a user (human or service) into a group; adding a member twice is no error.

@@ -139,6 +139,7 @@ func (r PolicyRule) check(at string) []string {
 			cs = append(cs, s.check(fmt.Sprintf("%s.resource_selector.selectors[%d]", at, i)))
 		}
 	}
+	cs = append(cs, r.checkServiceAccountSelector(at)...) // udsaas_access.go
 	if len(r.Privileges) == 0 {
 		cs = append(cs, at+".privileges: at least one privilege is required")
 	}

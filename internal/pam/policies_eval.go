@@ -4,8 +4,6 @@ import (
 	"context"
 	"maps"
 	"slices"
-
-	"github.com/keyward/keyward/internal/store"
 )
 
 // Account describes a server account as evaluation sees it: where it is (team, resource group,
@@ -32,32 +30,9 @@ type AccessMethod struct {
 // AccessMethods returns the access methods a user holds on a server account through the active
 // policies of its groups in the account's resource group. A user not active holds none.
 func (s *Service) AccessMethods(ctx context.Context, userID string, acct Account) ([]AccessMethod, error) {
-	u, err := s.Store.GetOPAUser(ctx, acct.TeamID, userID)
-	if err != nil {
-		return nil, missing(err, userID, "User")
-	}
-	if u.Status != store.UserActive {
-		return nil, nil
-	}
-	groups, err := s.Store.ListOPAUserGroups(ctx, acct.TeamID, userID, store.Page{})
-	if err != nil {
+	policies, err := s.userPolicies(ctx, acct.TeamID, userID)
+	if err != nil || policies == nil { // a user not active holds none
 		return nil, err
-	}
-	ids := make([]string, len(groups))
-	for i, g := range groups {
-		ids[i] = g.ID
-	}
-	stored, err := s.Store.ListSecurityPoliciesOfGroups(ctx, acct.TeamID, ids)
-	if err != nil {
-		return nil, err
-	}
-	policies := make([]SecurityPolicy, 0, len(stored))
-	for _, sp := range stored {
-		p, err := policyOf(ctx, s.Store, sp, []store.OPAGroup{})
-		if err != nil {
-			return nil, err
-		}
-		policies = append(policies, p)
 	}
 	checkout, err := s.projectCheckoutSettings(ctx, s.Store, acct.TeamID, acct.ProjectID, ServerAccounts)
 	if err != nil {

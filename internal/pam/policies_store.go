@@ -26,17 +26,18 @@ type PolicyInput struct {
 }
 
 // mayManagePolicies reports whether the principal manages the security policies of a resource
-// group: a security admin manages all; a member of one of its owner groups manages its own.
+// group: a security admin manages all; a delegated security admin of the resource group (a
+// member of one of its delegated security admin groups) manages its own.
 func (s *Service) mayManagePolicies(ctx context.Context, p Principal, rgID string) (bool, error) {
-	if ok, err := s.HasRole(ctx, p, RoleSecurityAdmin); ok || err != nil {
-		return ok, err
+	ok, err := s.Reaches(ctx, p, rgID, RoleSecurityAdmin, RoleDelegatedSecurityAdmin)
+	if f, isFault := fault.As(err); isFault && f.Kind == fault.NotFound {
+		return true, nil // no such resource group: record refuses it, naming the field
 	}
-	owned, err := s.AdministeredResourceGroups(ctx, p)
-	return slices.Contains(owned, rgID), err
+	return ok, err
 }
 
-// policyInReach returns a stored policy the principal may manage; one out of reach is
-// NotFound, as one that does not exist.
+// policyInReach returns a stored policy the principal may manage; one of a resource group out
+// of a delegated security admin's reach answers OPA's missing role, as the router would.
 func (s *Service) policyInReach(ctx context.Context, p Principal, id string) (store.SecurityPolicy, error) {
 	if !storable(id) {
 		return store.SecurityPolicy{}, fault.Missing(id, "SecurityPolicy")
@@ -47,9 +48,16 @@ func (s *Service) policyInReach(ctx context.Context, p Principal, id string) (st
 	}
 	ok, err := s.mayManagePolicies(ctx, p, sp.ResourceGroupID)
 	if err == nil && !ok {
-		err = fault.Missing(id, "SecurityPolicy")
+		err = fault.MissingRole()
 	}
 	return sp, err
+}
+
+// SecurityPolicyAdminOf checks that the principal may manage the policy, before a request's body
+// is read.
+func (s *Service) SecurityPolicyAdminOf(ctx context.Context, p Principal, id string) error {
+	_, err := s.policyInReach(ctx, p, id)
+	return err
 }
 
 // admit validates the input and refuses a resource group the principal may not manage
@@ -58,15 +66,11 @@ func (s *Service) admit(ctx context.Context, p Principal, in PolicyInput) error 
 	if cs := in.Policy.check(in.GroupIDs); len(cs) > 0 {
 		return fault.Invalidf("SecurityPolicy", cs...)
 	}
-	rgID := in.Policy.ResourceGroupID
-	ok, err := s.mayManagePolicies(ctx, p, rgID)
-	if err != nil {
-		return err
+	ok, err := s.mayManagePolicies(ctx, p, in.Policy.ResourceGroupID)
+	if err == nil && !ok {
+		err = fault.MissingRole()
 	}
-	if !ok {
-		return fault.Forbiddenf("only a security admin, or an admin of resource group %s, may manage its policies", rgID)
-	}
-	return nil
+	return err
 }
 
 // record looks up an admitted input's resource group and groups and encodes it for the store.

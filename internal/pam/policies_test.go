@@ -25,8 +25,15 @@ func TestSecurityPolicies(t *testing.T) {
 		rg := f.newResourceGroup(team, "prod", owners.ID)
 		other := f.newResourceGroup(team, "dev")
 		proj := f.newProject(rg.ID, "web")
-		delegate := f.member("del")
-		f.must(f.svc.AddMember(f.ctx, team, "owners", "del"))
+		owner := f.member("own")
+		f.must(f.svc.AddMember(f.ctx, team, "owners", "own"))
+		delegate := f.member("del") // a delegated security admin of prod
+		if _, err := f.svc.SetSecurityAdminGroups(f.ctx, team, rg.ID, []string{"del-group"}); err != nil {
+			t.Fatal(err)
+		}
+		if roles, err := f.svc.Roles(f.ctx, team, delegate.UserID); err != nil || !strings.Contains(strings.Join(roles, ","), RoleDelegatedSecurityAdmin) {
+			t.Fatalf("the delegate's roles %v %v", roles, err)
+		}
 
 		created, err := f.svc.CreateSecurityPolicy(f.ctx, sec, PolicyInput{Policy: labelPolicy("ssh", rg.ID, true), GroupIDs: []string{ops.ID}})
 		f.must(err)
@@ -41,16 +48,20 @@ func TestSecurityPolicies(t *testing.T) {
 		_, err = f.svc.CreateSecurityPolicy(f.ctx, sec, PolicyInput{Policy: labelPolicy("ssh", rg.ID, true)})
 		f.wantFault(err, fault.Conflict, "ssh")
 
-		// A delegated admin manages only its resource groups' policies.
+		// A delegated security admin manages only its resource groups' policies; elsewhere it
+		// is refused as one without the role. An owner (delegated resource admin) manages none.
+		const role = "Missing capability: role"
 		_, err = f.svc.CreateSecurityPolicy(f.ctx, delegate, PolicyInput{Policy: labelPolicy("dev", other.ID, true)})
-		f.wantFault(err, fault.Forbidden, other.ID)
+		f.wantFault(err, fault.Unauthorized, role)
 		devPolicy, err := f.svc.CreateSecurityPolicy(f.ctx, sec, PolicyInput{Policy: labelPolicy("dev", other.ID, true)})
 		f.must(err)
 		_, err = f.svc.SecurityPolicy(f.ctx, delegate, devPolicy.ID)
-		f.wantFault(err, fault.NotFound, devPolicy.ID)
-		f.wantFault(f.svc.DeleteSecurityPolicy(f.ctx, delegate, devPolicy.ID), fault.NotFound, devPolicy.ID)
+		f.wantFault(err, fault.Unauthorized, role)
+		f.wantFault(f.svc.DeleteSecurityPolicy(f.ctx, delegate, devPolicy.ID), fault.Unauthorized, role)
 		f.wantFault(f.svc.UpdateSecurityPolicy(f.ctx, delegate, created.ID, PolicyInput{Policy: labelPolicy("ssh", other.ID, true)}),
-			fault.Forbidden, other.ID)
+			fault.Unauthorized, role)
+		_, err = f.svc.SecurityPolicy(f.ctx, owner, created.ID)
+		f.wantFault(err, fault.Unauthorized, role)
 
 		// Invalid policies name the field and store nothing.
 		bad := labelPolicy("bad", rg.ID, true)

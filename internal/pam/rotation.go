@@ -109,7 +109,7 @@ func (s *Service) startRotation(ctx context.Context, q store.Queries, c store.Ch
 	if err != nil {
 		return c, err
 	}
-	return next, q.UpdateCheckout(ctx, next)
+	return next, s.saveCheckout(ctx, q, c, next)
 }
 
 // withPasswords fills in the passwords of the rotation instructions being handed out. An
@@ -161,7 +161,7 @@ func (s *Service) rotationReported(ctx context.Context, q store.Queries, in stor
 	if !ok {
 		return nil
 	}
-	if err := q.UpdateCheckout(ctx, next); err != nil {
+	if err := s.saveCheckout(ctx, q, c, next); err != nil {
 		return err
 	}
 	if !r.Succeeded {
@@ -224,12 +224,17 @@ func (s *Service) RetryRotation(ctx context.Context, it store.WorkItem, now time
 }
 
 // RotatePeriodically is the work of WorkPeriodicRotation: an available account whose password
-// is still the one set when the period began gets a new one. A checked-out account is rotated
-// at its check-in instead, which schedules the next period.
+// is still the one set when the period began gets a new one, while keyward manages it. A
+// checked-out account is rotated at its check-in instead, which schedules the next period.
 func (s *Service) RotatePeriodically(ctx context.Context, it store.WorkItem, now time.Time) error {
 	return s.onAccount(ctx, it.ID, func(q store.Queries, c store.Checkout, setAt int64) error {
 		if c.State != store.CheckoutAvailable || c.SuccessAt.UnixMilli() != setAt {
 			return nil
+		}
+		if a, err := accountByID(ctx, q, c.TeamID, c.AccountID); err != nil {
+			return nil // the account is gone
+		} else if ok, err := accountManaged(ctx, q, a); !ok || err != nil {
+			return err
 		}
 		_, err := s.startRotation(ctx, q, c)
 		return err
@@ -242,7 +247,7 @@ func (s *Service) checkInAndRotate(ctx context.Context, q store.Queries, c store
 	if err != nil {
 		return err
 	}
-	if err := q.UpdateCheckout(ctx, next); err != nil {
+	if err := s.saveCheckout(ctx, q, c, next); err != nil {
 		return err
 	}
 	next.Version++

@@ -128,7 +128,8 @@ func (s *Service) ProjectServer(ctx context.Context, ref ProjectRef, id string) 
 	return views[0], nil
 }
 
-// DeleteProjectServer removes a server with its accounts; its credential stops working at once.
+// DeleteProjectServer removes a server with its accounts (retiring their lending states: a
+// checkout ends as system_user_lost_access); its credential stops working at once.
 func (s *Service) DeleteProjectServer(ctx context.Context, ref ProjectRef, id string) error {
 	if _, err := s.project(ctx, s.Store, ref); err != nil {
 		return err
@@ -136,7 +137,20 @@ func (s *Service) DeleteProjectServer(ctx context.Context, ref ProjectRef, id st
 	if !storable(id) {
 		return fault.Missing(id, "Server")
 	}
-	return missing(s.Store.DeleteServer(ctx, ref.TeamID, ref.ProjectID, id), id, "Server")
+	return missing(s.Store.InTx(ctx, func(q store.Queries) error {
+		accounts, err := q.ListServerAccounts(ctx, ref.TeamID, store.AccountFilter{ProjectID: ref.ProjectID, ServerID: id}, store.Page{})
+		if err != nil {
+			return err
+		}
+		if err := q.DeleteServer(ctx, ref.TeamID, ref.ProjectID, id); err != nil {
+			return err
+		}
+		ids := make([]string, len(accounts))
+		for i, a := range accounts {
+			ids[i] = a.ID
+		}
+		return retireCheckouts(ctx, q, ref.TeamID, ids, s.Clock.Now())
+	}), id, "Server")
 }
 
 // counted adds a project's active and stale server counts.

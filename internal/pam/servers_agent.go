@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 	"unicode/utf8"
 
@@ -92,13 +93,14 @@ func contains(list []string, v string) bool {
 
 // Enroll admits a server into the project of a live enrollment token. A hostname already
 // enrolled in the project is the same server: it gets a new credential and the old one stops
-// working.
+// working, and when its labels changed the checkouts of its accounts are re-evaluated.
 func (s *Service) Enroll(ctx context.Context, token string, e Enrollment) (Enrolled, error) {
 	if cs := e.check(); len(cs) > 0 {
 		return Enrolled{}, fault.Invalidf("Enrollment", cs...)
 	}
 	cred := ids.Secret()
 	var out Enrolled
+	relabelled, teamID := false, ""
 	err := s.Store.InTx(ctx, func(q store.Queries) error {
 		t, err := s.enrollmentByValue(ctx, q, token)
 		if err != nil {
@@ -110,7 +112,7 @@ func (s *Service) Enroll(ctx context.Context, token string, e Enrollment) (Enrol
 		}
 		now := s.Clock.Now()
 		srv, err := q.GetServerByHostname(ctx, p.ID, e.Hostname)
-		fresh := errors.Is(err, store.ErrNotFound)
+		fresh, before := errors.Is(err, store.ErrNotFound), srv
 		switch {
 		case fresh:
 			srv = store.Server{ID: newID(), TeamID: p.TeamID, ResourceGroupID: p.ResourceGroupID, ProjectID: p.ID,
@@ -118,6 +120,7 @@ func (s *Service) Enroll(ctx context.Context, token string, e Enrollment) (Enrol
 		case err != nil:
 			return err
 		}
+		relabelled, teamID = !fresh && !maps.Equal(srv.Labels, e.Labels), p.TeamID
 		srv.OSType, srv.OS, srv.AgentVersion, srv.Labels = e.OSType, e.OS, e.AgentVersion, e.Labels
 		srv.CredentialHash, srv.LastSeen = ids.Hash(cred), now
 		if fresh {
@@ -128,9 +131,15 @@ func (s *Service) Enroll(ctx context.Context, token string, e Enrollment) (Enrol
 		if err != nil {
 			return err
 		}
+		if err := s.recordEnrollment(ctx, q, before, srv, fresh); err != nil {
+			return err
+		}
 		out = Enrolled{ServerID: srv.ID, Credential: cred}
 		return s.syncAccounts(ctx, q, p, srv, e.Accounts)
 	})
+	if err == nil && relabelled { // label policies may no longer select its accounts
+		err = s.endAccountsLostCheckouts(ctx, teamID, store.AccountFilter{ServerID: out.ServerID})
+	}
 	return out, err
 }
 

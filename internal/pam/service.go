@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/events"
 	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/secret"
 	"github.com/keyward/keyward/internal/store"
@@ -24,6 +25,8 @@ type Service struct {
 	ServerStaleAfter time.Duration
 	// Box seals the shared accounts' passwords at rest (rotation.go).
 	Box *secret.Box
+	// Events records enrollments, checkouts, check-ins and rotations (events.go; nil: none).
+	Events *events.Log
 }
 
 // newID returns a random (version 4) UUID, the form OPA's ids take.

@@ -11,17 +11,14 @@ import (
 	"github.com/keyward/keyward/internal/store"
 )
 
-// projectInScope returns the project when the principal may act on it: holding one of the
-// team-wide roles, or else administering its resource group (a delegated admin). A project out
-// of the caller's reach is NotFound, as one that does not exist.
-func (s *Service) projectInScope(ctx context.Context, p Principal, rgID, projectID string, teamWide ...string) (store.Project, error) {
+// projectInScope returns the project when the principal may act on it in an operation open to
+// roles: holding one of its team-wide roles, or one of its delegated roles for the project's
+// resource group (Reaches). A caller without either gets OPA's missing-role answer.
+func (s *Service) projectInScope(ctx context.Context, p Principal, rgID, projectID string, roles ...string) (store.Project, error) {
 	if !storable(rgID) || !storable(projectID) {
 		return store.Project{}, fault.Missing(projectID, "Project")
 	}
-	ok, err := s.HasRole(ctx, p, teamWide...)
-	if err == nil && !ok {
-		ok, err = s.CanAdminResourceGroup(ctx, p, rgID)
-	}
+	ok, err := s.Reaches(ctx, p, rgID, roles...)
 	if err != nil {
 		return store.Project{}, err
 	}
@@ -59,12 +56,26 @@ func writeSettings(ctx context.Context, q store.Settings, doc store.ProjectSetti
 	return q.PutProjectSettings(ctx, doc)
 }
 
-// Roles that reach every project's settings; delegated admins reach their resource groups'.
+// The roles of the settings operations (the spec's x-okta-opa-roles): team-wide roles reach
+// every project, delegated ones the projects of their resource groups.
 var (
-	checkoutReaders = []string{RoleResourceAdmin, RoleSecurityAdmin}
-	checkoutWriters = []string{RoleSecurityAdmin}
-	passwordAdmins  = []string{RoleResourceAdmin}
+	checkoutReaders = []string{RoleResourceAdmin, RoleSecurityAdmin, RoleDelegatedResourceAdmin, RoleDelegatedSecurityAdmin}
+	checkoutWriters = []string{RoleSecurityAdmin, RoleDelegatedSecurityAdmin}
+	passwordAdmins  = []string{RoleResourceAdmin, RoleDelegatedResourceAdmin}
 )
+
+// CheckoutSettingsWriterOf checks that p may replace the project's checkout settings, before the
+// request's body is read: a caller without the role there gets OPA's missing-role answer.
+func (s *Service) CheckoutSettingsWriterOf(ctx context.Context, p Principal, rgID, projectID string) error {
+	_, err := s.projectInScope(ctx, p, rgID, projectID, checkoutWriters...)
+	return err
+}
+
+// PasswordPolicyWriterOf checks, likewise, that p may replace the project's password policies.
+func (s *Service) PasswordPolicyWriterOf(ctx context.Context, p Principal, rgID, projectID string) error {
+	_, err := s.projectInScope(ctx, p, rgID, projectID, passwordAdmins...)
+	return err
+}
 
 // CheckoutSettings returns a project's checkout settings for a kind of account (the defaults
 // until set).
@@ -125,5 +136,11 @@ func (s *Service) SetPasswordPolicy(ctx context.Context, p Principal, rgID, proj
 	}
 	pol.ModifiedAt = s.Clock.Now().UTC().Truncate(time.Millisecond)
 	doc := store.ProjectSettings{TeamID: p.TeamID, ProjectID: projectID, Kind: settingsKind(kind, settingsPassword), ModifiedAt: pol.ModifiedAt}
-	return pol, missing(writeSettings(ctx, s.Store, doc, pol), projectID, "Project")
+	if err := writeSettings(ctx, s.Store, doc, pol); err != nil {
+		return PasswordPolicy{}, missing(err, projectID, "Project")
+	}
+	if kind == ServerAccounts { // accounts it no longer manages end their checkouts
+		return pol, s.endAccountsLostCheckouts(ctx, p.TeamID, store.AccountFilter{ProjectID: projectID})
+	}
+	return pol, nil
 }

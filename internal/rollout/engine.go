@@ -9,6 +9,7 @@ import (
 
 	"github.com/keyward/keyward/internal/agentpool"
 	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/events"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -26,15 +27,17 @@ type Options struct {
 	Clock  clock.Clock // the rules' clock
 	Log    *slog.Logger
 	Config Config
+	Events *events.Log // records job and agent status changes (nil: none)
 }
 
 // Engine runs update jobs: it answers the agent protocol and advances jobs as time passes.
 type Engine struct {
-	store store.Store
-	clock clock.Clock
-	log   *slog.Logger
-	cfg   Config
-	mu    sync.Mutex // one tick at a time in this process
+	store  store.Store
+	clock  clock.Clock
+	log    *slog.Logger
+	cfg    Config
+	events *events.Log
+	mu     sync.Mutex // one tick at a time in this process
 }
 
 // New returns an engine.
@@ -42,7 +45,7 @@ func New(o Options) *Engine {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{store: o.Store, clock: o.Clock, log: o.Log, cfg: o.Config}
+	return &Engine{store: o.Store, clock: o.Clock, log: o.Log, cfg: o.Config, events: o.Events}
 }
 
 // inTx runs fn in a transaction, running it again when it lost a compare-and-swap (another
@@ -62,7 +65,7 @@ func (e *Engine) inTx(ctx context.Context, fn func(q store.Queries) error) error
 // save stores a job changed from before (see agentpool.SaveJob) and logs status changes.
 func (e *Engine) save(ctx context.Context, q store.Queries, before, j store.PoolUpdate) error {
 	j.UpdatedAt = e.clock.Now()
-	if err := agentpool.SaveJob(ctx, q, before, j); err != nil {
+	if err := agentpool.SaveJob(ctx, q, e.events, before, j); err != nil {
 		return err
 	}
 	if j.Status != before.Status {

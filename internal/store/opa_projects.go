@@ -6,14 +6,16 @@ import (
 )
 
 // ResourceGroup is a team's administrative boundary holding projects; Name is unique in the team.
-// AdminGroupIDs are the groups whose members are its delegated resource admins.
+// AdminGroupIDs are the groups whose members are its delegated resource admins,
+// SecurityAdminGroupIDs those whose members are its delegated security admins.
 type ResourceGroup struct {
-	ID            string
-	TeamID        string
-	Name          string
-	Description   string
-	AdminGroupIDs []string // sorted
-	CreatedAt     time.Time
+	ID                    string
+	TeamID                string
+	Name                  string
+	Description           string
+	AdminGroupIDs         []string // sorted
+	SecurityAdminGroupIDs []string // sorted; set apart from the others (SetResourceGroupSecurityAdmins)
+	CreatedAt             time.Time
 }
 
 // Project is a collection of resources sharing settings, in one resource group, where its Name
@@ -55,6 +57,12 @@ type ResourceGroups interface {
 	DeleteResourceGroup(ctx context.Context, teamID, id string) error
 	// ListResourceGroupIDsOwnedBy returns the resource groups owned by any of the groups.
 	ListResourceGroupIDsOwnedBy(ctx context.Context, teamID string, groupIDs []string) ([]string, error)
+	// SetResourceGroupSecurityAdmins replaces the groups whose members are the resource group's
+	// delegated security admins (groups of the team; the caller checks them).
+	SetResourceGroupSecurityAdmins(ctx context.Context, teamID, id string, groupIDs []string) error
+	// ListResourceGroupIDsSecuredBy returns the resource groups whose delegated security admin
+	// groups hold any of the groups.
+	ListResourceGroupIDsSecuredBy(ctx context.Context, teamID string, groupIDs []string) ([]string, error)
 }
 
 // Projects are the projects of resource groups.

@@ -42,5 +42,6 @@ type Queries interface {
 	OPAServers
 	OPAPolicies
 	OPADirectories
+	OPAServiceAccounts
 	Checkouts
 }

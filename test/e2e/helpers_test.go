@@ -176,7 +176,7 @@ func setStoredJob(t testing.TB, s *apptest.Server, poolID, jobID string, change 
 		}
 		before := agentpool.Clone(j)
 		change(&j)
-		return agentpool.SaveJob(ctx, q, before, j)
+		return agentpool.SaveJob(ctx, q, nil, before, j)
 	})
 	if err != nil {
 		t.Fatalf("set stored job %s: %v", jobID, err)

@@ -21,17 +21,7 @@ func TestOPADelegatedResourceAdmin(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := svc.CreateServiceUser(ctx, teamID, "deputy"); err != nil {
-				t.Fatal(err)
-			}
-			if err := svc.AddMember(ctx, teamID, "owners", "deputy"); err != nil {
-				t.Fatal(err)
-			}
-			key, err := svc.CreateKey(ctx, teamID, "deputy")
-			if err != nil {
-				t.Fatal(err)
-			}
-			deputy := client.NewOPA(s.URL, "acme", key.ID, key.Secret, client.WithHTTPClient(s.HTTP))
+			deputy := groupMember(t, s, svc, teamID, "deputy", "owners")
 			mine, err := admin.CreateResourceGroup(ctx, client.ResourceGroup{Name: "mine",
 				DelegatedResourceAdminGroups: []client.NamedObject{{ID: owners.ID, Type: "user_group"}}})
 			if err != nil {

@@ -43,3 +43,20 @@ func storedProjects(t testing.TB, st store.Store, teamID, rgID string) []store.P
 	}
 	return ps
 }
+
+// groupMember makes a service user in group and returns a client holding a key of it.
+func groupMember(t testing.TB, s *apptest.Server, svc *pam.Service, teamID, name, group string) *client.OPA {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := svc.CreateServiceUser(ctx, teamID, name); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.AddMember(ctx, teamID, group, name); err != nil {
+		t.Fatal(err)
+	}
+	key, err := svc.CreateKey(ctx, teamID, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client.NewOPA(s.URL, "acme", key.ID, key.Secret, client.WithHTTPClient(s.HTTP))
+}

@@ -115,8 +115,16 @@ func (f *fixture) do(t *testing.T, method, target, auth, contentType string, bod
 		t.Fatalf("%s %q: %v", method, target, err)
 	}
 	defer resp.Body.Close()
+	if streaming(resp) {
+		return resp.StatusCode, nil
+	}
 	data, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, data
+}
+
+// streaming reports an answer that is an event stream: it never ends, so only its start is read.
+func streaming(resp *http.Response) bool {
+	return resp.StatusCode == http.StatusOK && resp.Header.Get("Content-Type") == "text/event-stream"
 }
 
 func (f *fixture) mustCall(t *testing.T, method, path, auth, body string) map[string]any {

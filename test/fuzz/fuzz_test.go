@@ -142,6 +142,9 @@ func (f *fixture) send(t *testing.T, method string, a attack, auth string) (int,
 		t.Fatalf("%s %q: %v", method, a.target, err)
 	}
 	defer resp.Body.Close()
+	if streaming(resp) {
+		return resp.StatusCode, nil
+	}
 	body, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, body
 }

@@ -73,7 +73,7 @@ func newCheckoutEnv(t *testing.T, postgres bool) *checkoutEnv {
 
 	accounts, err := e.opa.ListProjectServerAccounts(e.ctx, e.rgID, e.prID)
 	e.must(err)
-	if len(accounts) != 1 || accounts[0].Login != "root" {
+	if len(accounts) != 1 || accounts[0].Login != "root" || !accounts[0].Managed { // the password policy manages every account
 		t.Fatalf("accounts %+v", accounts)
 	}
 	e.accountID = accounts[0].ID
@@ -152,8 +152,8 @@ func (e *checkoutEnv) checkPassword(pw string, not ...string) {
 
 // TestCheckoutRevealCheckinRotate is issue's whole checkout life over HTTP with a simulated
 // server: reveal = checkout, 412 to others, 403 without a grant, the lists, self and forced
-// check-in, expiry under the virtual clock, lost access, a failed rotation retried, and
-// periodic rotation.
+// check-in, expiry under the virtual clock, lost access, a failed rotation retried, periodic
+// rotation, and lost access again when the group is deleted.
 func TestCheckoutRevealCheckinRotate(t *testing.T) {
 	backends(t, func(t *testing.T, postgres bool) {
 		e := newCheckoutEnv(t, postgres)
@@ -277,6 +277,20 @@ func TestCheckoutRevealCheckinRotate(t *testing.T) {
 			c := e.state()
 			return c.Version, c.State == store.CheckoutAvailable && c.SuccessAt.After(before.SuccessAt)
 		})
+
+		// The group granting b's checkout is deleted: the checkout ends at once as lost access,
+		// the password rotates, and b can reveal no more.
+		pwB3 := e.revealOnceRotated("b")
+		e.must(e.opa.DeleteGroup(e.ctx, "g"))
+		if c := e.state(); c.CheckinType != "system_user_lost_access" || c.State == store.CheckoutCheckedOut {
+			t.Fatalf("after deleting g %s/%s", c.State, c.CheckinType)
+		}
+		e.waitAvailable()
+		if e.onServer() == pwB3 {
+			t.Fatal("the password did not rotate after the group was deleted")
+		}
+		_, err = e.reveal("b")
+		wantStatus(t, err, http.StatusForbidden)
 	})
 }
 
@@ -320,5 +334,23 @@ func TestCheckoutRefusals(t *testing.T) {
 		if again, err := e.reveal("a"); err != nil || again != pw {
 			t.Fatalf("a's reveal after the refusals: %v", err)
 		}
+
+		// The password policy now manages admin alone: root's checkout ends (and rotates), root
+		// shows unmanaged, and it can be neither revealed nor rotated.
+		_, err = e.opa.UpdateServerPasswordPolicy(e.ctx, e.rgID, e.prID, client.PasswordPolicy{MinLengthInBytes: 20, MaxLengthInBytes: 24,
+			CharacterOptions: client.PasswordCharacterOptions{UpperCase: true, LowerCase: true, Digits: true}, ManagedPrivilegedAccountsConfig: []string{"admin"}})
+		e.must(err)
+		if c := e.state(); c.CheckinType != "system_user_lost_access" || c.State == store.CheckoutCheckedOut {
+			t.Fatalf("after root left management %s/%s", c.State, c.CheckinType)
+		}
+		e.waitAvailable()
+		root, err := e.opa.GetServerAccount(e.ctx, e.rgID, e.prID, e.accountID)
+		e.must(err)
+		if root.Managed {
+			t.Fatalf("root shows managed: %+v", root)
+		}
+		_, err = e.reveal("a")
+		wantStatus(t, err, http.StatusForbidden)
+		wantRefused(t, e.opa.RotateResource(e.ctx, e.rgID, e.prID, e.accountID), http.StatusPreconditionFailed, "managed_privileged_accounts_config")
 	})
 }

@@ -40,6 +40,7 @@ func (h *Handlers) Routes() []wire.Route {
 		admin("POST", "/keyward/v1/apiTokens", "createApiToken", h.createAPIToken),
 	}
 	rows = append(rows, h.directoryRoutes()...) // directory.go
+	rows = append(rows, h.udsaasRoutes()...)    // udsaas.go
 	return append(rows, h.opaRoutes()...)       // opa.go
 }
 

@@ -11,9 +11,13 @@ import (
 )
 
 // opaRoutes are the OPA controls: teams, and the human users that at OPA arrive from Okta, with
-// the bearer tokens that stand in for their signing in through the OPA client.
+// the bearer tokens that stand in for their signing in through the OPA client; and a resource
+// group's delegated security admin groups, which OPA's security admins set in its dashboard.
 func (h *Handlers) opaRoutes() []wire.Route {
-	const user = "/keyward/v1/teams/{team_name}/users/{user_name}"
+	const (
+		user           = "/keyward/v1/teams/{team_name}/users/{user_name}"
+		securityAdmins = "/keyward/v1/teams/{team_name}/resource_groups/{resource_group_id}/delegated_security_admin_groups"
+	)
 	return []wire.Route{
 		admin("POST", "/keyward/v1/teams", "createTeam", h.createTeam),
 		admin("GET", "/keyward/v1/teams", "listTeams", h.listTeams),
@@ -21,6 +25,8 @@ func (h *Handlers) opaRoutes() []wire.Route {
 		admin("PUT", user+"/status", "setTeamUserStatus", h.setTeamUserStatus),
 		admin("POST", user+"/tokens", "mintUserToken", h.mintUserToken),
 		admin("GET", user+"/server_accounts/{server_account_id}/access_methods", "listUserAccessMethods", h.listUserAccessMethods),
+		admin("GET", securityAdmins, "getSecurityAdminGroups", h.getSecurityAdminGroups),
+		admin("PUT", securityAdmins, "setSecurityAdminGroups", h.setSecurityAdminGroups),
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/keyward/keyward/internal/clock"
+	"github.com/keyward/keyward/internal/events"
 	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/httpapi/wire"
 )
@@ -19,8 +20,9 @@ type Mover interface {
 
 // Handlers serves the clock control.
 type Handlers struct {
-	Clock clock.Clock
-	Mover Mover
+	Clock  clock.Clock
+	Mover  Mover
+	Events *events.Log // records each move (nil: none)
 }
 
 // Routes is the clock control's route table.
@@ -65,6 +67,7 @@ func (h *Handlers) moveClock(w http.ResponseWriter, r *http.Request) error {
 		return fault.Invalidf("Clock", "the clock is real: start keyward with --virtual-clock to set or advance it")
 	}
 	var err error
+	from := h.Clock.Now()
 	switch {
 	case (in.Set == "") == (in.Advance == ""):
 		return fault.Invalidf("Clock", "give exactly one of set (an RFC 3339 time) or advance (a duration such as 90m)")
@@ -100,8 +103,23 @@ func (h *Handlers) moveClock(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := h.recordMove(r.Context(), from); err != nil {
+		return err
+	}
 	h.write(w)
 	return nil
+}
+
+type clockState struct {
+	Now time.Time `json:"now"`
+}
+
+// recordMove records a move of the clock, server-wide: every org's admin sees it.
+func (h *Handlers) recordMove(ctx context.Context, from time.Time) error {
+	to := h.Clock.Now()
+	return h.Events.Record(ctx, nil, events.Change{Type: "clock.moved", Resource: "clock",
+		Summary: "clock moved from " + from.UTC().Format(time.RFC3339Nano) + " to " + to.UTC().Format(time.RFC3339Nano),
+		Before:  clockState{Now: from.UTC()}, After: clockState{Now: to.UTC()}})
 }
 
 // outOfRange refuses a move that would take the clock where times can no longer be encoded.

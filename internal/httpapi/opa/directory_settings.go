@@ -57,11 +57,14 @@ func (h *Handlers) fetchResourceGroupActiveDirectoryBasedProjectCheckoutSettings
 // updateResourceGroupActiveDirectoryBasedProjectCheckoutSettings is a full replace answered
 // with 204, as for the other kinds.
 func (h *Handlers) updateResourceGroupActiveDirectoryBasedProjectCheckoutSettings(w http.ResponseWriter, r *http.Request) error {
+	p := principalOf(r)
+	if err := h.PAM.CheckoutSettingsWriterOf(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id")); err != nil {
+		return err // refused whatever the body
+	}
 	var in adCheckoutSettings
 	if err := wire.Decode(r, &in); err != nil {
 		return err
 	}
-	p := principalOf(r)
 	err := h.PAM.SetADCheckoutSettings(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id"),
 		pam.ADCheckoutSettingsInput{Required: in.CheckoutRequired, DurationSeconds: in.CheckoutDurationInSeconds,
 			IncludeList: adRefsIn(in.IncludeList), ExcludeList: adRefsIn(in.ExcludeList)})
@@ -72,26 +75,8 @@ func (h *Handlers) updateResourceGroupActiveDirectoryBasedProjectCheckoutSetting
 	return nil
 }
 
-// adPasswordPolicy is the spec's ActiveDirectoryPasswordPolicy: the server kind's policy
-// without its managed account names (the shadowing field keeps them out of both directions)
-// and with the periodic rotation's account selector.
-type adPasswordPolicy struct {
-	passwordPolicy
-	ManagedPrivilegedAccountsConfig []string `json:"managed_privileged_accounts_config,omitempty"`
-	SelectorMode                    *string  `json:"periodic_rotation_account_selector_mode,omitempty"`
-	Include                         []adRef  `json:"periodic_rotation_account_include_list,omitempty"`
-	Exclude                         []adRef  `json:"periodic_rotation_account_exclude_list,omitempty"`
-}
-
-func adPasswordPolicyOf(p pam.ADPasswordPolicy) adPasswordPolicy {
-	out := adPasswordPolicy{passwordPolicy: passwordPolicyOf(p.PasswordPolicy), Include: adRefsOut(p.Include), Exclude: adRefsOut(p.Exclude)}
-	out.passwordPolicy.ManagedPrivilegedAccountsConfig = nil
-	mode := p.SelectorMode
-	if mode == "" {
-		mode = "ALL"
-	}
-	out.SelectorMode = &mode
-	return out
+func adPasswordPolicyOf(p pam.ADPasswordPolicy) selectorPolicy[adRef] {
+	return selectorPolicyOf(p.PasswordPolicy, adRefsOut(p.Include), adRefsOut(p.Exclude))
 }
 
 func (h *Handlers) getProjectPasswordPolicyForActiveDirectoryResources(w http.ResponseWriter, r *http.Request) error {
@@ -105,11 +90,14 @@ func (h *Handlers) getProjectPasswordPolicyForActiveDirectoryResources(w http.Re
 }
 
 func (h *Handlers) updateProjectPasswordPolicyForActiveDirectoryResources(w http.ResponseWriter, r *http.Request) error {
-	var in adPasswordPolicy
+	p := principalOf(r)
+	if err := h.PAM.PasswordPolicyWriterOf(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id")); err != nil {
+		return err // refused whatever the body
+	}
+	var in selectorPolicy[adRef] // the spec's ActiveDirectoryPasswordPolicy
 	if err := wire.Decode(r, &in); err != nil {
 		return err
 	}
-	p := principalOf(r)
 	pin := in.passwordPolicy.input()
 	pin.SelectorMode = in.SelectorMode
 	pol, err := h.PAM.SetADPasswordPolicy(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id"), pin,

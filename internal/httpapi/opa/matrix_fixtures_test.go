@@ -37,10 +37,16 @@ var matrixParams = map[string]func(f *fixture, pattern string) string{
 	"ad_connection_id":           func(f *fixture, _ string) string { return f.adConnection() },
 	"ad_account_id":              func(f *fixture, _ string) string { return f.adAccount() },
 	"ad_account_rule_id":         func(f *fixture, _ string) string { return f.adRule() },
+	"saas_app_instance_id":       func(f *fixture, _ string) string { return f.saasApp() },
+	"saas_app_account_id":        func(f *fixture, _ string) string { return f.serviceAccount(store.ServiceAccountSaaS) },
+	"okta_universal_directory_account_id": func(f *fixture, _ string) string {
+		return f.serviceAccount(store.ServiceAccountUD)
+	},
+	"staged_service_account_id": func(f *fixture, _ string) string { return f.stagedAccount() },
 }
 
 // matrixBodies are valid request bodies per operationId; %[1]s is replaced by a name unique to
-// the request, %[2]s by the name of a human user. A write without an entry is sent `{}`, and its 400 counts as allowed past the
+// the request, %[2]s by the name of a human user, %[3]s by the id of the row's resource group. A write without an entry is sent `{}`, and its 400 counts as allowed past the
 // authorization check.
 var matrixBodies = map[string]string{
 	"CreateResourceGroup":        `{"name":"rg-%[1]s","description":"d"}`,
@@ -51,6 +57,8 @@ var matrixBodies = map[string]string{
 	"CreateServiceUser":          `{"name":"su-%[1]s"}`,
 	"UpdateServiceUser":          `{"status":"ACTIVE"}`,
 	"AddUserToGroup":             `{"name":"%[2]s"}`,
+	"CreateSecurityPolicy": `{"name":"sp-%[1]s","description":"","active":true,"principals":{"user_groups":[]},` +
+		`"resource_group":{"id":"%[3]s"},"rules":[]}`,
 	"UpdatePasswordPolicyForProject": `{"min_length_in_bytes":20,"max_length_in_bytes":24,"enable_periodic_rotation":false,` +
 		`"character_options":{"upper_case":true,"lower_case":true,"digits":true,"punctuation":false}}`,
 }
@@ -63,9 +71,9 @@ type world struct {
 	team   string
 	teamID string
 	// delegates is the group whose member is the delegated resource admin of every row's
-	// resource group.
-	delegates store.OPAGroup
-	human     string // a human user any row may name
+	// resource group; securityDelegates, the group whose member is its delegated security admin.
+	delegates, securityDelegates store.OPAGroup
+	human                        string // a human user any row may name
 	// securityAdmin makes the fixtures only a security admin may make.
 	securityAdmin pam.Principal
 	seq           *atomic.Int64
@@ -92,6 +100,7 @@ type fixture struct {
 	policy string
 	adConn string // an Active Directory connection whose one account a rule places in the project
 	adRul  string
+	app    string // a SaaS app instance with one account
 }
 
 func (w *world) unique(prefix string) string { return fmt.Sprintf("%s-%d", prefix, w.seq.Add(1)) }
@@ -108,6 +117,8 @@ func (f *fixture) resourceGroup() pam.ResourceGroup {
 	if f.rg == nil {
 		name, refs := f.w.unique("rg"), []pam.GroupRef{{ID: f.w.delegates.ID, Type: pam.GroupType}}
 		rg, err := f.w.pam.CreateResourceGroup(f.w.ctx, f.w.teamID, pam.ResourceGroupInput{Name: &name, AdminGroups: &refs})
+		f.w.check(err)
+		_, err = f.w.pam.SetSecurityAdminGroups(f.w.ctx, f.w.teamID, rg.ID, []string{f.w.securityDelegates.Name})
 		f.w.check(err)
 		f.rg = &rg
 	}
@@ -245,6 +256,65 @@ func (f *fixture) adAccount() string {
 	return accounts[0].ID
 }
 
+func (f *fixture) saasApp() string {
+	if f.app == "" {
+		n := f.w.seq.Add(1)
+		a, _, err := f.w.pam.PutSaaSApp(f.w.ctx, f.w.teamID, pam.SaaSAppInput{ID: fmt.Sprintf("0oaSaaS%d", n), Name: "GitHub", GlobalAppName: "GitHub"})
+		f.w.check(err)
+		_, err = f.w.pam.FeedSaaSAccounts(f.w.ctx, f.w.teamID, a.ID, []pam.ServiceAccountEntry{{ExternalID: fmt.Sprintf("app%d", n),
+			Name: "ci bot", Username: "ci", Managed: true}})
+		f.w.check(err)
+		f.app = a.ID
+	}
+	return f.app
+}
+
+// serviceAccount is an account of the kind assigned to the project: a SaaS one of the app, or
+// a UD one fed for the row.
+func (f *fixture) serviceAccount(kind string) string {
+	if kind == store.ServiceAccountUD {
+		id := f.stagedAccount()
+		f.w.check(f.w.pam.AssignServiceAccount(f.w.ctx, f.w.teamID, id, f.project().ID, false))
+		return id
+	}
+	accounts, err := f.w.pam.ListStagedServiceAccounts(f.w.ctx, f.w.teamID, pam.StagedQuery{AppIDs: []string{f.saasApp()}}, store.Page{})
+	f.w.check(err)
+	if len(accounts) == 0 {
+		f.w.t.Fatal("matrix setup: the fed app has no staged account")
+	}
+	f.w.check(f.w.pam.AssignServiceAccount(f.w.ctx, f.w.teamID, accounts[0].ID, f.project().ID, false))
+	return accounts[0].ID
+}
+
+// stagedAccount is a new UD account, not assigned. A UD feed replaces the team's whole
+// directory, so each one keeps the accounts fed before it.
+func (f *fixture) stagedAccount() string {
+	n := f.w.seq.Add(1)
+	staged, err := f.w.pam.ListStagedServiceAccounts(f.w.ctx, f.w.teamID, pam.StagedQuery{}, store.Page{})
+	f.w.check(err)
+	assigned, err := f.w.pam.ListAllServiceAccounts(f.w.ctx, f.w.teamID, store.ServiceAccountUD, "", nil, store.Page{})
+	f.w.check(err)
+	var entries []pam.ServiceAccountEntry
+	for _, v := range append(staged, assigned...) {
+		if v.Kind == store.ServiceAccountUD {
+			entries = append(entries, pam.ServiceAccountEntry{ExternalID: v.ExternalID, Name: v.Name, Username: v.Username, Managed: v.Managed})
+		}
+	}
+	ext := fmt.Sprintf("00uUD%d", n)
+	entries = append(entries, pam.ServiceAccountEntry{ExternalID: ext, Name: "deploy", Username: fmt.Sprintf("deploy%d@example.com", n), Managed: true})
+	_, err = f.w.pam.FeedUDAccounts(f.w.ctx, f.w.teamID, entries)
+	f.w.check(err)
+	again, err := f.w.pam.ListStagedServiceAccounts(f.w.ctx, f.w.teamID, pam.StagedQuery{}, store.Page{})
+	f.w.check(err)
+	for _, v := range again {
+		if v.ExternalID == ext {
+			return v.ID
+		}
+	}
+	f.w.t.Fatal("matrix setup: the fed UD account is not staged")
+	return ""
+}
+
 // body is the request body of a write, with a name unique to the request.
 func (f *fixture) body(operationID string) string {
 	b, ok := matrixBodies[operationID]
@@ -254,7 +324,11 @@ func (f *fixture) body(operationID string) string {
 	case !strings.Contains(b, "%["):
 		return b
 	}
-	return fmt.Sprintf(b, f.w.unique("m"), f.w.human)
+	rgID := ""
+	if strings.Contains(b, "%[3]s") {
+		rgID = f.resourceGroup().ID
+	}
+	return fmt.Sprintf(b, f.w.unique("m"), f.w.human, rgID)
 }
 
 // principal makes a service user in a new group holding roles (none: in no group), and returns
@@ -328,6 +402,8 @@ func newWorld(t *testing.T, st store.Store, team string) *world {
 	w.check(err)
 	w.teamID = tm.ID
 	w.delegates, err = w.pam.CreateGroup(w.ctx, w.teamID, "delegates", nil)
+	w.check(err)
+	w.securityDelegates, err = w.pam.CreateGroup(w.ctx, w.teamID, "security-delegates", nil)
 	w.check(err)
 	(&fixture{w: w}).resourceGroup() // the delegates are delegated resource admins from the start
 	u, err := w.pam.CreateUser(w.ctx, w.teamID, pam.NewUser{Name: "member", Email: "m@example.com"})

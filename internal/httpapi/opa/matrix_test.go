@@ -24,13 +24,15 @@ type caller struct {
 	auth  string
 	valid bool     // a credential of this team that still works
 	roles []string // its roles, when valid
-	// delegatedHere: a delegated resource admin of every row's resource group.
-	delegatedHere bool
+	// delegatedHere: a delegated resource admin of every row's resource group; securityHere: a
+	// delegated security admin of it.
+	delegatedHere, securityHere bool
 }
 
 // allowed is the documented rule: a working credential of the team holding one of the route's
-// roles, where delegated_resource_admin counts inside a resource group ({resource_group_id} in
-// the path) only for a delegated resource admin of that resource group.
+// roles, where a delegated role counts on a row scoped to a resource group (resourceScoped)
+// only for a delegated admin of that resource group: delegated_resource_admin through its owner
+// groups, delegated_security_admin through its delegated security admin groups.
 func (c caller) allowed(r wire.Route) bool {
 	return c.holds(r, false)
 }
@@ -44,17 +46,26 @@ func (c caller) holds(r wire.Route, anywhere bool) bool {
 	if len(r.Roles) == 0 {
 		return true
 	}
-	inResourceGroup := strings.Contains(r.Pattern, "{resource_group_id}")
+	inResourceGroup := resourceScoped(r) && !anywhere
 	for _, role := range r.Roles {
 		if !slices.Contains(c.roles, role) {
 			continue
 		}
-		if role == pam.RoleDelegatedResourceAdmin && inResourceGroup && !c.delegatedHere && !anywhere {
+		if inResourceGroup && (role == pam.RoleDelegatedResourceAdmin && !c.delegatedHere ||
+			role == pam.RoleDelegatedSecurityAdmin && !c.securityHere) {
 			continue
 		}
 		return true
 	}
 	return false
+}
+
+// resourceScoped reports whether a row acts inside one resource group: the path names it, or a
+// security policy (of the row's resource group), or the body does (CreateSecurityPolicy's
+// matrixBodies entry names the row's resource group).
+func resourceScoped(r wire.Route) bool {
+	return strings.Contains(r.Pattern, "{resource_group_id}") || strings.Contains(r.Pattern, "{security_policy_id}") ||
+		r.Name == "CreateSecurityPolicy"
 }
 
 // callers sets up the matrix's columns in w.
@@ -91,11 +102,16 @@ func callers(t *testing.T, w *world) []caller {
 	otherToken, err := w.pam.IssueServiceToken(w.ctx, "other", other.Key.ID, other.Key.Secret, time.Now(), time.Hour)
 	w.check(err)
 
-	// The delegated resource admin of another resource group owns one of its own.
+	// The delegated resource admin of another resource group owns one of its own, and the
+	// delegated security admin of another secures it.
 	elsewhere, err := w.pam.CreateGroup(w.ctx, w.teamID, "delegates-elsewhere", nil)
 	w.check(err)
+	securityElsewhere, err := w.pam.CreateGroup(w.ctx, w.teamID, "security-delegates-elsewhere", nil)
+	w.check(err)
 	name, refs := "elsewhere", []pam.GroupRef{{ID: elsewhere.ID}}
-	_, err = w.pam.CreateResourceGroup(w.ctx, w.teamID, pam.ResourceGroupInput{Name: &name, AdminGroups: &refs})
+	rgElsewhere, err := w.pam.CreateResourceGroup(w.ctx, w.teamID, pam.ResourceGroupInput{Name: &name, AdminGroups: &refs})
+	w.check(err)
+	_, err = w.pam.SetSecurityAdminGroups(w.ctx, w.teamID, rgElsewhere.ID, []string{securityElsewhere.Name})
 	w.check(err)
 
 	_, endUserToken := w.principal()
@@ -103,6 +119,7 @@ func callers(t *testing.T, w *world) []caller {
 	_, securityAdmin := w.principal(pam.RoleSecurityAdmin)
 	_, pamAdmin := w.principal(pam.RolePAMAdmin)
 	delegatedRoles := with(pam.RoleDelegatedResourceAdmin)
+	securityRoles := with(pam.RoleDelegatedSecurityAdmin)
 	return []caller{
 		{name: "no token"},
 		{name: "malformed header", auth: "Bearer"},
@@ -116,6 +133,8 @@ func callers(t *testing.T, w *world) []caller {
 		{name: "PAM admin", auth: bearer(pamAdmin), valid: true, roles: with(pam.RolePAMAdmin)},
 		{name: "delegated resource admin here", auth: bearer(w.delegate(w.delegates.Name)), valid: true, roles: delegatedRoles, delegatedHere: true},
 		{name: "delegated resource admin elsewhere", auth: bearer(w.delegate(elsewhere.Name)), valid: true, roles: delegatedRoles},
+		{name: "delegated security admin here", auth: bearer(w.delegate(w.securityDelegates.Name)), valid: true, roles: securityRoles, securityHere: true},
+		{name: "delegated security admin elsewhere", auth: bearer(w.delegate(securityElsewhere.Name)), valid: true, roles: securityRoles},
 	}
 }
 
@@ -181,6 +200,11 @@ func roleMatrix(t *testing.T, s *apptest.Server, w *world) {
 					}
 					if before != "" && f.w.state() != before {
 						t.Errorf("%s: a refused %s %s changed the team's state", c.name, r.Method, path)
+					}
+					if body != nil && r.Name != "CreateSecurityPolicy" { // the role is checked before the body is read (that row's resource group is in its body)
+						if status, got := send(t, s, r.Method, path, c.auth, []byte(`{"broken`)); status != want {
+							t.Errorf("%s: %s %s with a broken body answered %d %s, want %d", c.name, r.Method, path, status, got, want)
+						}
 					}
 				}
 			}

@@ -59,6 +59,9 @@ func (h *Handlers) getSecurityPolicy(w http.ResponseWriter, r *http.Request) err
 
 // updateSecurityPolicy is UpdateSecurityPolicy: a full replace, answered with 204.
 func (h *Handlers) updateSecurityPolicy(w http.ResponseWriter, r *http.Request) error {
+	if err := h.PAM.SecurityPolicyAdminOf(r.Context(), principalOf(r), r.PathValue("security_policy_id")); err != nil {
+		return err // a policy out of the caller's reach is refused whatever the body
+	}
 	in, p, err := h.decodePolicy(r)
 	if err != nil {
 		return err

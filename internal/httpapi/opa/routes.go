@@ -17,6 +17,7 @@ func (h *Handlers) Routes() []wire.Route {
 	rows = append(rows, h.policyRoutes()...)    // routes_policies.go
 	rows = append(rows, h.directoryRoutes()...) // routes_directory.go
 	rows = append(rows, h.checkoutRoutes()...)  // routes_checkout.go
+	rows = append(rows, h.udsaasRoutes()...)    // routes_udsaas.go
 	return rows
 }
 

@@ -115,7 +115,7 @@ func (h *Handlers) deleteResourceGroupProjectServer(w http.ResponseWriter, r *ht
 }
 
 func (h *Handlers) listAllServersForResourceGroup(w http.ResponseWriter, r *http.Request) error {
-	rgID, err := h.resourceGroupAccess(r, pam.RoleSecurityAdmin)
+	rgID, err := h.resourceGroupAccess(r, pam.RoleSecurityAdmin, pam.RoleDelegatedSecurityAdmin)
 	if err != nil {
 		return err
 	}

@@ -12,27 +12,37 @@ import (
 )
 
 // projectRef is the project a request's path names, after checking that the caller may reach
-// its resource group.
-func (h *Handlers) projectRef(r *http.Request, teamWide ...string) (pam.ProjectRef, error) {
-	rgID, err := h.resourceGroupAccess(r, teamWide...)
+// its resource group with one of roles (resourceGroupAccess).
+func (h *Handlers) projectRef(r *http.Request, roles ...string) (pam.ProjectRef, error) {
+	rgID, err := h.resourceGroupAccess(r, roles...)
 	p := wire.PrincipalFrom(r)
 	return pam.ProjectRef{TeamID: p.TeamID, TeamName: r.PathValue("team_name"), ResourceGroupID: rgID,
 		ProjectID: r.PathValue("project_id")}, err
 }
 
-// resourceGroupAccess returns the path's resource group once the caller may reach it: holding
-// one of the team-wide roles (resource_admin when none are named), or else being a delegated
-// admin of this resource group through an owner group. OPA answers a refusal with 401.
-func (h *Handlers) resourceGroupAccess(r *http.Request, teamWide ...string) (string, error) {
+// resourceGroupAccess returns the path's resource group once the caller may reach it with one
+// of the operation's roles (resource_admin and delegated_resource_admin when none are named):
+// holding a team-wide one, or a delegated one for this resource group (pam.Service.DelegatedIn:
+// an owner group for delegated_resource_admin, a delegated security admin group for
+// delegated_security_admin). OPA answers a refusal with 401.
+func (h *Handlers) resourceGroupAccess(r *http.Request, roles ...string) (string, error) {
 	rgID := r.PathValue("resource_group_id")
-	if len(teamWide) == 0 {
-		teamWide = []string{pam.RoleResourceAdmin}
+	if len(roles) == 0 {
+		roles = []string{pam.RoleResourceAdmin, pam.RoleDelegatedResourceAdmin}
+	}
+	var teamWide, delegated []string
+	for _, role := range roles {
+		if role == pam.RoleDelegatedResourceAdmin || role == pam.RoleDelegatedSecurityAdmin {
+			delegated = append(delegated, role)
+		} else {
+			teamWide = append(teamWide, role)
+		}
 	}
 	p := wire.PrincipalFrom(r)
 	if p.HasAnyRole(teamWide...) {
 		return rgID, nil
 	}
-	ok, err := h.PAM.DelegatedAdminOf(r.Context(), p.TeamID, p.Actor, rgID)
+	ok, err := h.PAM.DelegatedIn(r.Context(), principalOf(r), rgID, delegated...)
 	if err != nil {
 		return rgID, err
 	}

@@ -86,7 +86,7 @@ func (h *Handlers) listServerAccountsForServer(w http.ResponseWriter, r *http.Re
 }
 
 func (h *Handlers) listAllServerAccountResourcesForDelegatedSecurityAdmin(w http.ResponseWriter, r *http.Request) error {
-	rgID, err := h.resourceGroupAccess(r, pam.RoleSecurityAdmin)
+	rgID, err := h.resourceGroupAccess(r, pam.RoleSecurityAdmin, pam.RoleDelegatedSecurityAdmin)
 	if err != nil {
 		return err
 	}

@@ -49,11 +49,14 @@ func getProjectDocument[T, W any](h *Handlers, kind pam.AccountKind,
 // a full replace answered with 204.
 func (h *Handlers) updateCheckoutSettings(kind pam.AccountKind) wire.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		p := principalOf(r)
+		if err := h.PAM.CheckoutSettingsWriterOf(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id")); err != nil {
+			return err // refused whatever the body
+		}
 		var in checkoutSettings
 		if err := wire.Decode(r, &in); err != nil {
 			return err
 		}
-		p := principalOf(r)
 		err := h.PAM.SetCheckoutSettings(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id"), kind,
 			pam.CheckoutSettingsInput{Required: in.CheckoutRequired, DurationSeconds: in.CheckoutDurationInSeconds,
 				IncludeList: in.IncludeList, ExcludeList: in.ExcludeList})
@@ -121,11 +124,14 @@ func (h *Handlers) getPasswordPolicy(kind pam.AccountKind) wire.Handler {
 // replace answered with 200 and the policy.
 func (h *Handlers) updatePasswordPolicy(kind pam.AccountKind) wire.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		p := principalOf(r)
+		if err := h.PAM.PasswordPolicyWriterOf(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id")); err != nil {
+			return err // refused whatever the body
+		}
 		var in passwordPolicy
 		if err := wire.Decode(r, &in); err != nil {
 			return err
 		}
-		p := principalOf(r)
 		pol, err := h.PAM.SetPasswordPolicy(r.Context(), p, r.PathValue("resource_group_id"), r.PathValue("project_id"), kind, in.input())
 		if err != nil {
 			return err

@@ -25,6 +25,10 @@ var migrations embed.FS
 // migrationLockID is an arbitrary constant naming keyward's migration advisory lock.
 const migrationLockID = 7243104
 
+// eventsLock serialises the transactions appending events from the append to their end
+// (sqlstore.Dialect.LockEvents), with another arbitrary constant.
+const eventsLock = `SELECT pg_advisory_xact_lock(7243105)`
+
 // Open connects to the database at url with a pool of maxConns connections and applies the
 // migrations. Idle connections are kept up to the same number, so the pool stays warm and a burst
 // never waits for new connections to be set up.
@@ -49,6 +53,7 @@ func Open(ctx context.Context, url string, maxConns int) (*sqlstore.Store, error
 		TxOptions:      &sql.TxOptions{Isolation: sql.LevelRepeatableRead},
 		LockRow:        " FOR NO KEY UPDATE",
 		SnapshotReads:  true,
+		LockEvents:     eventsLock,
 		Retryable:      retryable,
 		Unique:         func(err error) bool { return pgCode(err) == "23505" },
 		LockMigrations: lockMigrations,

@@ -39,7 +39,7 @@ func (q queries) putAdminGroups(ctx context.Context, rg store.ResourceGroup) err
 	return nil
 }
 
-// withAdminGroups fills in the owner groups of rgs.
+// withAdminGroups fills in the owner groups and the delegated security admin groups of rgs.
 func (q queries) withAdminGroups(ctx context.Context, rgs []store.ResourceGroup) ([]store.ResourceGroup, error) {
 	if len(rgs) == 0 {
 		return rgs, nil
@@ -49,22 +49,31 @@ func (q queries) withAdminGroups(ctx context.Context, rgs []store.ResourceGroup)
 	for i, rg := range rgs {
 		ids[i], at[rg.ID] = rg.ID, i
 	}
-	marks, args := inList(nil, ids)
-	pairs, err := list(ctx, q, `SELECT resource_group_id, group_id FROM opa_resource_group_admins WHERE resource_group_id IN (`+marks+`)`,
-		args, func(r scanner) ([2]string, error) {
-			var p [2]string
-			err := r.Scan(&p[0], &p[1])
-			return p, err
-		})
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range pairs {
-		i := at[p[0]]
-		rgs[i].AdminGroupIDs = append(rgs[i].AdminGroupIDs, p[1])
+	for _, t := range []struct {
+		table string
+		field func(*store.ResourceGroup) *[]string
+	}{
+		{"opa_resource_group_admins", func(rg *store.ResourceGroup) *[]string { return &rg.AdminGroupIDs }},
+		{"opa_resource_group_security_admins", func(rg *store.ResourceGroup) *[]string { return &rg.SecurityAdminGroupIDs }},
+	} {
+		marks, args := inList(nil, ids)
+		pairs, err := list(ctx, q, `SELECT resource_group_id, group_id FROM `+t.table+` WHERE resource_group_id IN (`+marks+`)`,
+			args, func(r scanner) ([2]string, error) {
+				var p [2]string
+				err := r.Scan(&p[0], &p[1])
+				return p, err
+			})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range pairs {
+			f := t.field(&rgs[at[p[0]]])
+			*f = append(*f, p[1])
+		}
 	}
 	for i := range rgs {
 		sort.Strings(rgs[i].AdminGroupIDs)
+		sort.Strings(rgs[i].SecurityAdminGroupIDs)
 	}
 	return rgs, nil
 }
@@ -115,11 +124,37 @@ func (q queries) DeleteResourceGroup(ctx context.Context, teamID, id string) err
 }
 
 func (q queries) ListResourceGroupIDsOwnedBy(ctx context.Context, teamID string, groupIDs []string) ([]string, error) {
+	return q.resourceGroupIDsListing(ctx, "opa_resource_group_admins", teamID, groupIDs)
+}
+
+// resourceGroupIDsListing returns the team's resource groups that a group list table (owners or
+// delegated security admins) pairs with any of the groups.
+func (q queries) resourceGroupIDsListing(ctx context.Context, table, teamID string, groupIDs []string) ([]string, error) {
 	if len(groupIDs) == 0 {
 		return nil, nil
 	}
 	marks, args := inList([]any{teamID}, groupIDs)
-	return list(ctx, q, `SELECT DISTINCT a.resource_group_id FROM opa_resource_group_admins a
+	return list(ctx, q, `SELECT DISTINCT a.resource_group_id FROM `+table+` a
 		JOIN opa_resource_groups r ON r.id = a.resource_group_id
 		WHERE r.team_id = $1 AND a.group_id IN (`+marks+`) ORDER BY a.resource_group_id`, args, scanString)
+}
+
+func (q queries) SetResourceGroupSecurityAdmins(ctx context.Context, teamID, id string, groupIDs []string) error {
+	if _, err := q.GetResourceGroup(ctx, teamID, id); err != nil {
+		return err
+	}
+	if _, err := q.exec(ctx, "clear resource group security admins", `DELETE FROM opa_resource_group_security_admins WHERE resource_group_id = $1`, id); err != nil {
+		return err
+	}
+	for _, g := range groupIDs {
+		if _, err := q.exec(ctx, "add resource group security admin", `INSERT INTO opa_resource_group_security_admins (resource_group_id, group_id)
+			SELECT $1, g.id FROM opa_groups g WHERE g.team_id = $2 AND g.id = $3`, id, teamID, g); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (q queries) ListResourceGroupIDsSecuredBy(ctx context.Context, teamID string, groupIDs []string) ([]string, error) {
+	return q.resourceGroupIDsListing(ctx, "opa_resource_group_security_admins", teamID, groupIDs)
 }

@@ -25,6 +25,10 @@ type Dialect struct {
 	// until the transaction ends (" FOR NO KEY UPDATE"); empty where a write transaction holds
 	// the whole database anyway (SQLite's BEGIN IMMEDIATE).
 	LockRow string
+	// LockEvents is run before a transaction appends an event, to hold the append order until
+	// it ends, so that event ids become visible in order; empty where write transactions are
+	// serialised anyway.
+	LockEvents string
 	// SnapshotReads says a transaction reads from a snapshot taken at its first statement.
 	SnapshotReads bool
 	// LockMigrations serialises migrations between processes sharing the database.

@@ -44,11 +44,13 @@ func Run(t *testing.T, b Backend) {
 		{"Leases", testLeases},
 		{"Claims", testClaims},
 		{"Events", testEvents},
+		{"EventsVisibleInOrder", testEventsVisibleInOrder},
 		{"OPAUsers", testOPAUsers}, {"OPAGroups", testOPAGroups}, {"OPAKeysAndTokens", testOPAKeysAndTokens},
 		{"ResourceGroups", testResourceGroups}, {"Projects", testProjects},
 		{"EnrollmentTokens", testEnrollmentTokens}, {"Servers", testServers}, {"ServerInstructions", testServerInstructions},
 		{"ProjectSettings", testProjectSettings}, {"SecurityPolicies", testSecurityPolicies},
 		{"ADDirectories", testADDirectories},
+		{"ServiceAccounts", testServiceAccounts},
 		{"Checkouts", testCheckouts},
 	}
 	for _, tc := range tests {

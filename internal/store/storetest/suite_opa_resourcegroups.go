@@ -78,12 +78,31 @@ func testResourceGroups(t *testing.T, s store.Store) {
 	if got.Name != "production" || got.Description != "" || strings.Join(got.AdminGroupIDs, ",") != "g1" {
 		t.Fatalf("after update %+v", got)
 	}
+	// Delegated security admin groups are kept apart from the owners and survive an update.
+	must(t, s.SetResourceGroupSecurityAdmins(ctx, "tm1", "r2", []string{"g2", "g1"}))
+	must(t, s.SetResourceGroupSecurityAdmins(ctx, "tm1", "r3", []string{"g2"}))
+	wantErr(t, s.SetResourceGroupSecurityAdmins(ctx, "tm2", "r2", []string{"g1"}), store.ErrNotFound)
+	must(t, s.UpdateResourceGroup(ctx, rg))
+	got, err = s.GetResourceGroup(ctx, "tm1", "r2")
+	must(t, err)
+	if strings.Join(got.SecurityAdminGroupIDs, ",") != "g1,g2" || strings.Join(got.AdminGroupIDs, ",") != "g1" {
+		t.Fatalf("security admins %+v", got)
+	}
+	secured, err := s.ListResourceGroupIDsSecuredBy(ctx, "tm1", []string{"g2", "g9"})
+	must(t, err)
+	if strings.Join(secured, ",") != "r2,r3" {
+		t.Fatalf("secured by g2: %v", secured)
+	}
+	must(t, s.SetResourceGroupSecurityAdmins(ctx, "tm1", "r3", nil))
+	if secured, err = s.ListResourceGroupIDsSecuredBy(ctx, "tm2", []string{"g2"}); err != nil || len(secured) != 0 {
+		t.Fatalf("another team: %v %v", secured, err)
+	}
 	// Deleting a group drops it from the resource groups it owned.
 	must(t, s.DeleteOPAGroup(ctx, "tm1", "g1"))
 	got, err = s.GetResourceGroup(ctx, "tm1", "r2")
 	must(t, err)
-	if len(got.AdminGroupIDs) != 0 {
-		t.Fatalf("deleted group still owns: %v", got.AdminGroupIDs)
+	if len(got.AdminGroupIDs) != 0 || strings.Join(got.SecurityAdminGroupIDs, ",") != "g2" {
+		t.Fatalf("deleted group still owns: %+v", got)
 	}
 
 	// Another team cannot read, change or delete it.

@@ -2,6 +2,9 @@ package storetest
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -51,28 +54,129 @@ func testLeases(t *testing.T, s store.Store) {
 
 func testEvents(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	for i := 0; i < 5; i++ {
-		org := "org1"
-		if i == 2 {
-			org = "org2"
+	add := func(e store.Event) int64 {
+		t.Helper()
+		var id int64
+		must(t, s.InTx(ctx, func(q store.Queries) error {
+			var err error
+			id, err = q.AppendEvent(ctx, e)
+			return err
+		}))
+		return id
+	}
+	// org1: two job events and a checkout of a team; org2: one job event; the server: a clock move.
+	j1 := add(store.Event{OrgID: "org1", At: t0, Actor: "admin", RequestID: "r1", Type: "job.status", Resource: "job/j1",
+		Summary: "Scheduled to InProgress", Before: `{"status":"SCHEDULED"}`, After: `{"status":"IN_PROGRESS"}`})
+	add(store.Event{OrgID: "org2", At: t0.Add(time.Second), Type: "job.status", Resource: "job/j9"})
+	tm := add(store.Event{TeamID: "team1", At: t0.Add(2 * time.Second), Type: "checkout", Resource: "server_account/a1"})
+	ag := add(store.Event{OrgID: "org1", At: t0.Add(3 * time.Second), Type: "agent.status", Resource: "agent/a1"})
+	ck := add(store.Event{At: t0.Add(4 * time.Second), Type: "clock.moved", Resource: "clock"})
+	list := func(f store.EventFilter) []int64 {
+		t.Helper()
+		if f.Limit == 0 {
+			f.Limit = 10
 		}
-		must(t, s.AppendEvent(ctx, store.Event{OrgID: org, At: t0.Add(time.Duration(i) * time.Second), Actor: "admin",
-			RequestID: "r", Kind: "job.status", Subject: "j1", Data: `{"i":1}`}))
+		es, err := s.ListEvents(ctx, f)
+		must(t, err)
+		out := []int64{}
+		for _, e := range es {
+			out = append(out, e.ID)
+		}
+		return out
 	}
-	got, err := s.ListEvents(ctx, "org1", 0, 10)
-	must(t, err)
-	if len(got) != 4 || got[0].Kind != "job.status" || !got[3].At.Equal(t0.Add(4*time.Second)) {
-		t.Fatalf("got %+v", got)
+	eq := func(got []int64, want ...int64) {
+		t.Helper()
+		if !slices.Equal(got, want) {
+			t.Fatalf("got ids %v, want %v", got, want)
+		}
 	}
-	after, err := s.ListEvents(ctx, "org1", got[1].ID, 1)
+	eq(list(store.EventFilter{OrgID: "org1"}), j1, tm, ag, ck) // org2's event is not org1's
+	es, err := s.ListEvents(ctx, store.EventFilter{OrgID: "org1", Limit: 1})
 	must(t, err)
-	if len(after) != 1 || after[0].ID != got[2].ID {
-		t.Fatalf("after %+v", after)
+	if e := es[0]; e.Actor != "admin" || e.RequestID != "r1" || e.Summary != "Scheduled to InProgress" ||
+		e.Before != `{"status":"SCHEDULED"}` || e.After != `{"status":"IN_PROGRESS"}` || !e.At.Equal(t0) || e.Resource != "job/j1" {
+		t.Fatalf("event read back as %+v", e)
 	}
-	must(t, s.PruneEvents(ctx, 2))
-	left, err := s.ListEvents(ctx, "org1", 0, 10)
+	eq(list(store.EventFilter{OrgID: "org1", AfterID: j1, Limit: 2}), tm, ag)
+	eq(list(store.EventFilter{OrgID: "org1", Since: t0.Add(3 * time.Second)}), ag, ck)
+	eq(list(store.EventFilter{OrgID: "org1", Type: "job"}), j1)        // a dotted prefix
+	eq(list(store.EventFilter{OrgID: "org1", Type: "job.status"}), j1) // exact
+	eq(list(store.EventFilter{OrgID: "org1", Type: "jo"}))             // not a prefix of a part
+	eq(list(store.EventFilter{OrgID: "org1", Resource: "agent"}), ag)
+	eq(list(store.EventFilter{OrgID: "org1", Resource: "agent/a1"}), ag)
+	eq(list(store.EventFilter{OrgID: "org2"}), j1+1, tm, ck)
+
+	oldest, ok, err := s.OldestEvent(ctx)
 	must(t, err)
-	if len(left) != 2 || left[1].ID != got[3].ID {
-		t.Fatalf("after prune %+v", left)
+	if !ok || !oldest.Equal(t0) {
+		t.Fatalf("oldest %v %v", oldest, ok)
+	}
+	n, err := s.PruneEvents(ctx, 10, t0.Add(2*time.Second)) // by age: the first two go
+	must(t, err)
+	if n != 2 {
+		t.Fatalf("pruned %d by age, want 2", n)
+	}
+	eq(list(store.EventFilter{OrgID: "org1"}), tm, ag, ck)
+	n, err = s.PruneEvents(ctx, 1, time.Time{}) // by count: the newest stays
+	must(t, err)
+	if n != 2 {
+		t.Fatalf("pruned %d by count, want 2", n)
+	}
+	eq(list(store.EventFilter{OrgID: "org1"}), ck)
+	if next := add(store.Event{OrgID: "org1", At: t0}); next <= ck {
+		t.Fatalf("id %d given out again after %d", next, ck)
+	}
+}
+
+// testEventsVisibleInOrder appends events from concurrent transactions, each holding its
+// transaction open a little after appending, while a reader tails the log by id: the reader must
+// see every event, which it would not if a larger id could commit before a smaller one.
+func testEventsVisibleInOrder(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	const writers, each = 4, 10
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				err := s.InTx(ctx, func(q store.Queries) error {
+					if _, err := q.AppendEvent(ctx, store.Event{OrgID: "tail", At: t0, Type: "t", Summary: fmt.Sprint(w, i)}); err != nil {
+						return err
+					}
+					_, err := q.ListEvents(ctx, store.EventFilter{OrgID: "tail", Limit: 1}) // more work before the commit
+					return err
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	written := make(chan struct{})
+	go func() { wg.Wait(); close(written) }()
+	seen, cursor := map[int64]bool{}, int64(0)
+	for done := false; !done; {
+		select {
+		case <-written:
+			done = true // one more read after the last commit
+		default:
+		}
+		es, err := s.ListEvents(ctx, store.EventFilter{OrgID: "tail", AfterID: cursor, Limit: 1000})
+		must(t, err)
+		for _, e := range es {
+			seen[e.ID], cursor = true, e.ID
+		}
+	}
+	all, err := s.ListEvents(ctx, store.EventFilter{OrgID: "tail", Limit: 1000})
+	must(t, err)
+	if len(all) != writers*each {
+		t.Fatalf("%d events stored, want %d", len(all), writers*each)
+	}
+	for _, e := range all {
+		if !seen[e.ID] {
+			t.Fatalf("the reader never saw event %d: it became visible after a larger id", e.ID)
+		}
 	}
 }

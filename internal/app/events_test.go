@@ -1,0 +1,78 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/keyward/keyward/internal/config"
+)
+
+// TestEventStreamOutlivesTimeoutsAndEndsOnShutdown follows the event stream past the server's
+// read and write timeouts, then shuts the server down: the stream ends and Serve returns without
+// waiting out its shutdown timeout.
+func TestEventStreamOutlivesTimeoutsAndEndsOnShutdown(t *testing.T) {
+	const token = "00stream-test-token-0123-abcdefghijklmnopqrstu"
+	cfg := config.Default()
+	cfg.DataDir, cfg.DatabaseURL, cfg.AdminToken, cfg.VirtualClock = t.TempDir(), "memory", token, true
+	cfg.ReadTimeout, cfg.WriteTimeout, cfg.ShutdownTimeout = 100*time.Millisecond, 100*time.Millisecond, time.Hour
+	a, err := Open(context.Background(), cfg, quiet, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	served := make(chan error, 1)
+	go func() { served <- a.Serve(ctx, ln) }()
+
+	req, _ := http.NewRequest("GET", url+"/keyward/v1/events/stream", nil)
+	req.Header.Set("Authorization", "SSWS "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	time.Sleep(3 * cfg.WriteTimeout) // the stream is older than both timeouts now
+	move, _ := http.NewRequest("POST", url+"/keyward/v1/clock", strings.NewReader(`{"advance":"1m"}`))
+	move.Header.Set("Authorization", "SSWS "+token)
+	move.Header.Set("Content-Type", "application/json")
+	mresp, err := http.DefaultClient.Do(move)
+	if err != nil || mresp.StatusCode != http.StatusOK {
+		t.Fatalf("move the clock: %v %v", err, mresp)
+	}
+	mresp.Body.Close()
+	seen := false
+	for line := range lines {
+		if seen = line == "event: clock.moved"; seen {
+			break
+		}
+	}
+	if !seen {
+		t.Fatal("the stream ended before the clock moved")
+	}
+	cancel()
+	if err := <-served; err != nil {
+		t.Fatalf("Serve: %v", err)
+	}
+	for range lines { // the stream ends
+	}
+}
