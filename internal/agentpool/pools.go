@@ -74,31 +74,33 @@ func (s *Service) ListPools(ctx context.Context, orgID, poolType string, limit i
 	}
 	page := PoolPage{Now: s.Clock.Now()}
 	next := cursor{}
-	var poolIDs []string
-	for _, t := range types {
-		pools, err := s.Store.ListPools(ctx, orgID, t, start[t], limit+1)
-		if err != nil {
-			return page, err
-		}
-		if len(pools) > limit {
-			pools = pools[:limit]
-			next[t] = pools[limit-1].ID
-		}
-		for _, p := range pools {
-			page.Pools = append(page.Pools, PoolView{Pool: p})
-			poolIDs = append(poolIDs, p.ID)
-		}
-	}
-	agents, err := s.Store.ListAgents(ctx, poolIDs)
+	pools, agents, err := s.Store.ListPoolsPage(ctx, orgID, types, start, limit)
 	if err != nil {
 		return page, err
 	}
-	byPool := map[string][]store.Agent{}
-	for _, a := range agents {
-		byPool[a.PoolID] = append(byPool[a.PoolID], a)
+	page.Pools = make([]PoolView, 0, len(pools))
+	ofType := 0
+	for i, p := range pools {
+		// Pools come type by type; a type's limit+1st pool only tells that more follow.
+		if i > 0 && pools[i-1].Type != p.Type {
+			ofType = 0
+		}
+		if ofType++; ofType > limit {
+			next[p.Type] = pools[i-1].ID
+			continue
+		}
+		page.Pools = append(page.Pools, PoolView{Pool: p})
 	}
+	// Agents come pool by pool, in page order: each pool's are one run of the slice.
 	for i := range page.Pools {
-		page.Pools[i].Agents = byPool[page.Pools[i].Pool.ID]
+		id := page.Pools[i].Pool.ID
+		n := 0
+		for n < len(agents) && agents[n].PoolID == id {
+			n++
+		}
+		if n > 0 {
+			page.Pools[i].Agents, agents = agents[:n:n], agents[n:]
+		}
 	}
 	if len(next) > 0 {
 		page.After = next.encode()

@@ -39,18 +39,15 @@ func derivedKey(raw []byte, purpose string) []byte {
 }
 
 // signer loads the OAuth signing key, creating it on first start. Every process sharing the
-// database uses the one key stored there, sealed under the server's secret key.
+// database uses the one key stored there, sealed under the server's secret key. A key is
+// generated (an RSA key: tens of milliseconds) only when none is stored; processes starting
+// together on an empty database each offer one, and all keep the first stored.
 func signer(ctx context.Context, s store.Credentials, cfg config.Config, box *secret.Box, now time.Time) (*oauth.Signer, error) {
 	keyFile := filepath.Join(cfg.DataDir, "keyward.key")
-	candidate, err := oauth.GenerateKey()
-	if err != nil {
-		return nil, err
+	stored, err := s.GetSigningKey(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		stored, err = newSigningKey(ctx, s, box, now)
 	}
-	pem, err := oauth.MarshalKey(candidate)
-	if err != nil {
-		return nil, err
-	}
-	stored, err := s.EnsureSigningKey(ctx, store.SigningKey{ID: ids.New("kid"), Sealed: box.Seal(pem), CreatedAt: now})
 	if err != nil {
 		return nil, err
 	}
@@ -66,6 +63,20 @@ func signer(ctx context.Context, s store.Credentials, cfg config.Config, box *se
 		return nil, err
 	}
 	return oauth.NewSigner(key)
+}
+
+// newSigningKey generates a key and stores it unless another process stored one first; it
+// returns the stored key.
+func newSigningKey(ctx context.Context, s store.Credentials, box *secret.Box, now time.Time) (store.SigningKey, error) {
+	candidate, err := oauth.GenerateKey()
+	if err != nil {
+		return store.SigningKey{}, err
+	}
+	pem, err := oauth.MarshalKey(candidate)
+	if err != nil {
+		return store.SigningKey{}, err
+	}
+	return s.EnsureSigningKey(ctx, store.SigningKey{ID: ids.New("kid"), Sealed: box.Seal(pem), CreatedAt: now})
 }
 
 // storeReplay remembers client assertion ids in the database, so a replay is caught whichever

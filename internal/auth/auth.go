@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/keyward/keyward/internal/ids"
 	"github.com/keyward/keyward/internal/store"
@@ -21,6 +22,8 @@ type Service struct {
 	Store      store.Store
 	Access     AccessTokens
 	RoleSource RoleSource // OPA roles; nil reads the roles stored with each service token
+
+	tokens credentialCache // verified API tokens, see cache.go
 }
 
 // Okta authenticates an Authorization header of the Okta API: "SSWS <token>" or
@@ -41,11 +44,38 @@ func (s *Service) Okta(ctx context.Context, header string) (*Principal, error) {
 }
 
 func (s *Service) apiToken(ctx context.Context, secret string) (*Principal, error) {
-	t, err := s.Store.GetAPITokenByHash(ctx, ids.Hash(secret))
+	hash := ids.Hash(secret)
+	now := time.Now()
+	if p, ok := s.tokens.get(hash, now); ok {
+		return &p, nil
+	}
+	t, err := s.Store.GetAPITokenByHash(ctx, hash)
 	if err != nil {
 		return nil, lookupErr(err)
 	}
-	return &Principal{Kind: KindToken, OrgID: t.OrgID, Actor: t.ID, Admin: t.Admin}, nil
+	p := Principal{Kind: KindToken, OrgID: t.OrgID, Actor: t.ID, Admin: t.Admin}
+	s.tokens.put(hash, p, now)
+	return &p, nil
+}
+
+// KnownOkta returns the principal of an Okta Authorization header when its API token was
+// verified a moment ago, without reading the store; false otherwise (the caller then
+// authenticates it with Okta). The router counts a known caller's request against its org's
+// limit before any database work.
+func (s *Service) KnownOkta(header string) (*Principal, bool) {
+	header = strings.TrimSpace(header)
+	if len(header) <= len("ssws") || !strings.EqualFold(header[:len("ssws")], "ssws") {
+		return nil, false
+	}
+	cred := strings.TrimSpace(header[len("ssws"):])
+	if cred == "" {
+		return nil, false
+	}
+	p, ok := s.tokens.get(ids.Hash(cred), time.Now())
+	if !ok {
+		return nil, false
+	}
+	return &p, true
 }
 
 func (s *Service) accessToken(ctx context.Context, token string) (*Principal, error) {

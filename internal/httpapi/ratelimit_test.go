@@ -250,3 +250,23 @@ func TestRateLimitResetIsRoundedUp(t *testing.T) {
 		t.Errorf("reset %d, want %d", reset, want)
 	}
 }
+
+// A caller over its limit whose token was just verified is refused before any database work:
+// with the store closed, it still gets its 429 (not a 500), while a token not seen before cannot
+// be checked.
+func TestRateLimitRefusesKnownCallerWithoutTheStore(t *testing.T) {
+	f := newFixture(t, fixtureOptions{limit: 1})
+	if w := f.do("GET", "/api/v1/things", "", f.ssws(f.admin)...); w.Code != http.StatusOK {
+		t.Fatalf("first request: %d %s", w.Code, w.Body)
+	}
+	if err := f.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	w := f.do("GET", "/api/v1/things", "", f.ssws(f.admin)...)
+	if e := decodeOkta(t, w); w.Code != http.StatusTooManyRequests || e.ErrorCode != "E0000047" {
+		t.Fatalf("over the limit: %d %s", w.Code, w.Body)
+	}
+	if w := f.do("GET", "/api/v1/things", "", f.ssws(f.user)...); w.Code != http.StatusInternalServerError {
+		t.Fatalf("a token not verified yet, store closed: %d %s", w.Code, w.Body)
+	}
+}

@@ -61,11 +61,18 @@ func (s *Service) ListProjects(ctx context.Context, teamID, rgID string, p store
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	counts, err := s.Store.CountServersByProject(ctx, teamID, ids, s.activeSince())
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Project, len(ps))
 	for i, p := range ps {
-		if out[i], err = s.counted(ctx, p); err != nil {
-			return nil, err
-		}
+		c := counts[p.ID]
+		out[i] = Project{Project: p, ActiveResourceCount: c[0], StaleResourceCount: c[1]}
 	}
 	return out, nil
 }

@@ -14,6 +14,11 @@ type Pools interface {
 	LockPool(ctx context.Context, orgID, id string) (Pool, error)
 	// ListPools returns up to limit pools of one type with ids greater than afterID, by id.
 	ListPools(ctx context.Context, orgID, poolType, afterID string, limit int) ([]Pool, error)
+	// ListPoolsPage reads a page of listAgentPools in one statement: for each of types in turn,
+	// up to limit+1 pools of that type with ids greater than after[type], by id (a pool beyond
+	// limit tells that more follow), and the agents of the first limit pools of each type, ordered
+	// by pool then creation, without their credential hashes.
+	ListPoolsPage(ctx context.Context, orgID string, types []string, after map[string]string, limit int) ([]Pool, []Agent, error)
 	GetPoolSettings(ctx context.Context, poolID string) (PoolSettings, error)
 	PutPoolSettings(ctx context.Context, s PoolSettings) error
 }

@@ -22,6 +22,8 @@ type Credentials interface {
 	GetServiceApp(ctx context.Context, clientID string) (ServiceApp, error)
 	// UseAssertionID records a client assertion's jti; it returns ErrConflict if it was used before.
 	UseAssertionID(ctx context.Context, clientID, jti string, now, expires time.Time) error
+	// GetSigningKey returns the stored signing key; ErrNotFound before the first is stored.
+	GetSigningKey(ctx context.Context) (SigningKey, error)
 	// EnsureSigningKey stores k unless a key exists already, and returns the stored key.
 	EnsureSigningKey(ctx context.Context, k SigningKey) (SigningKey, error)
 	CreateRegistrationToken(ctx context.Context, t RegistrationToken) error

@@ -120,6 +120,9 @@ type Servers interface {
 	SeeServer(ctx context.Context, id string, at time.Time) error
 	// CountServers counts a project's servers last seen at or after activeSince, and the others.
 	CountServers(ctx context.Context, teamID, projectID string, activeSince time.Time) (active, stale int, err error)
+	// CountServersByProject is CountServers for several projects in one statement: each
+	// project's [active, stale] counts; a project without servers is absent.
+	CountServersByProject(ctx context.Context, teamID string, projectIDs []string, activeSince time.Time) (map[string][2]int, error)
 }
 
 // ServerAccounts are the local accounts servers reported.

@@ -63,7 +63,7 @@ func mintedClient(t *testing.T, s *apptest.Server, team, name string) *client.OP
 }
 
 // tradeKey trades a key for a bearer token at POST /service_token.
-func tradeKey(t *testing.T, s *apptest.Server, team, keyID, secret string) string {
+func tradeKey(t testing.TB, s *apptest.Server, team, keyID, secret string) string {
 	t.Helper()
 	body, _ := json.Marshal(map[string]string{"key_id": keyID, "key_secret": secret})
 	resp, err := s.HTTP.Post(s.URL+"/v1/teams/"+team+"/service_token", "application/json", bytes.NewReader(body))

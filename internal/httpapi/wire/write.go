@@ -158,18 +158,23 @@ func encode(buf *bytes.Buffer, v any) (*listTail, error) {
 	}
 	buf.WriteByte('[')
 	from := -1 // the first element left out of buf
+	// Elements that fit are encoded straight into buf (json.Encoder writes what json.Marshal
+	// returns, plus a newline, and nothing when it fails); the others are only checked.
+	enc := json.NewEncoder(buf)
 	for i := range list.Len() {
-		b, err := json.Marshal(element(list, i))
-		if err != nil {
-			return nil, err
-		}
 		if from >= 0 {
+			if _, err := json.Marshal(element(list, i)); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		buf.Write(b)
+		if err := enc.Encode(element(list, i)); err != nil {
+			return nil, err
+		}
+		buf.Truncate(buf.Len() - 1) // the newline
 		if buf.Len() > maxBuffered {
 			from = i + 1
 		}

@@ -41,10 +41,7 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 			return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 		}
 	}
-	db, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
-	}
+	db := sql.OpenDB(&connector{dsn: dsn})
 	if memory {
 		// Each connection to ":memory:" is its own database: keep exactly one.
 		db.SetMaxOpenConns(1)

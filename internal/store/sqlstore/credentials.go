@@ -65,9 +65,13 @@ func (q queries) EnsureSigningKey(ctx context.Context, k store.SigningKey) (stor
 	if err != nil && !errors.Is(err, store.ErrConflict) {
 		return k, err
 	}
+	return q.GetSigningKey(ctx)
+}
+
+func (q queries) GetSigningKey(ctx context.Context) (store.SigningKey, error) {
 	var got store.SigningKey
 	var created int64
-	err = q.db.QueryRowContext(ctx, `SELECT id, sealed, created_at FROM signing_keys WHERE slot = 'active'`).
+	err := q.db.QueryRowContext(ctx, `SELECT id, sealed, created_at FROM signing_keys WHERE slot = 'active'`).
 		Scan(&got.ID, &got.Sealed, &created)
 	if err != nil {
 		return got, notFound("get signing key", err)

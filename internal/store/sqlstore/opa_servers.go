@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -119,4 +120,36 @@ func (q queries) CountServers(ctx context.Context, teamID, projectID string, act
 		return 0, 0, fmt.Errorf("count servers: %w", err)
 	}
 	return active, all - active, nil
+}
+
+func (q queries) CountServersByProject(ctx context.Context, teamID string, projectIDs []string, activeSince time.Time) (map[string][2]int, error) {
+	out := make(map[string][2]int, len(projectIDs))
+	if len(projectIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, 0, 2+len(projectIDs))
+	args = append(args, teamID, ms(activeSince))
+	var marks strings.Builder
+	for i, id := range projectIDs {
+		if i > 0 {
+			marks.WriteString(", ")
+		}
+		args = append(args, id)
+		marks.WriteString("$" + strconv.Itoa(len(args)))
+	}
+	rows, err := q.db.QueryContext(ctx, `SELECT project_id, COUNT(*), COALESCE(SUM(CASE WHEN last_seen >= $2 THEN 1 ELSE 0 END), 0)
+		FROM opa_servers WHERE team_id = $1 AND project_id IN (`+marks.String()+`) GROUP BY project_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("count servers: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var all, active int
+		if err := rows.Scan(&id, &all, &active); err != nil {
+			return nil, fmt.Errorf("count servers: %w", err)
+		}
+		out[id] = [2]int{active, all - active}
+	}
+	return out, rows.Err()
 }

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/keyward/keyward/internal/store"
 )
@@ -50,6 +52,67 @@ func (q queries) ListPools(ctx context.Context, orgID, poolType, afterID string,
 	}
 	return collect(rows, scanPool)
 }
+
+// ListPoolsPage is one statement however many types it reads: each type is a key range on
+// (org_id, type, id), joined with the agents of the pools within the limit. The limit is written
+// into the text (an int, 1 or more), as the window condition needs it too.
+func (q queries) ListPoolsPage(ctx context.Context, orgID string, types []string, after map[string]string, limit int) ([]store.Pool, []store.Agent, error) {
+	if len(types) == 0 || limit < 1 {
+		return nil, nil, nil
+	}
+	var b strings.Builder
+	args := make([]any, 0, 1+2*len(types))
+	args = append(args, orgID)
+	b.WriteString(`WITH page AS (`)
+	for k, t := range types {
+		if k > 0 {
+			b.WriteString(` UNION ALL `)
+		}
+		args = append(args, t, after[t])
+		fmt.Fprintf(&b, `SELECT * FROM (SELECT %d AS k, `+poolColumns+` FROM pools
+			WHERE org_id = $1 AND type = $%d AND id > $%d ORDER BY id LIMIT %d) AS t%d`, k, len(args)-1, len(args), limit+1, k)
+	}
+	fmt.Fprintf(&b, `), numbered AS (SELECT page.*, ROW_NUMBER() OVER (PARTITION BY k ORDER BY id) AS n FROM page)
+		SELECT p.id, p.org_id, p.name, p.type, p.created_at, `+pageAgentColumns+`
+		FROM numbered p LEFT JOIN agents a ON a.pool_id = p.id AND p.n <= %d
+		ORDER BY p.k, p.id, a.created_at, a.id`, limit)
+	rows, err := q.db.QueryContext(ctx, b.String(), args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var pools []store.Pool
+	var agents []store.Agent
+	// One set of scan targets for every row: Scan takes their addresses, which would move
+	// variables declared in the loop to the heap at each row. Scan sets every field read.
+	var p store.Pool
+	var a store.Agent
+	var created, last, agentCreated int64
+	for rows.Next() {
+		if err := rows.Scan(&p.ID, &p.OrgID, &p.Name, &p.Type, &created,
+			&a.ID, &a.Name, &a.Type, &a.Version, &a.Hidden, &a.Deactivated, &a.Healthy,
+			&a.HealthMessage, &last, &a.UpdateStatus, &a.UpdateMessage, &agentCreated); err != nil {
+			return nil, nil, err
+		}
+		if len(pools) == 0 || pools[len(pools)-1].ID != p.ID {
+			p.CreatedAt = fromMS(created)
+			pools = append(pools, p)
+		}
+		if a.ID != "" {
+			a.OrgID, a.PoolID = p.OrgID, p.ID
+			a.LastConnection, a.CreatedAt = fromMS(last), fromMS(agentCreated)
+			agents = append(agents, a)
+		}
+	}
+	return pools, agents, rows.Err()
+}
+
+// pageAgentColumns are an agent's columns from a LEFT JOIN: a pool without agents has one row
+// whose agent id is empty. The org and pool are the row's pool's; the credential hash, which no
+// page shows, is not read.
+const pageAgentColumns = `COALESCE(a.id, ''), COALESCE(a.name, ''), COALESCE(a.type, ''), COALESCE(a.version, ''),
+	COALESCE(a.hidden, false), COALESCE(a.deactivated, false), COALESCE(a.healthy, false), COALESCE(a.health_message, ''),
+	COALESCE(a.last_connection, 0), COALESCE(a.update_status, ''), COALESCE(a.update_message, ''), COALESCE(a.created_at, 0)`
 
 func (q queries) GetPoolSettings(ctx context.Context, poolID string) (store.PoolSettings, error) {
 	var s store.PoolSettings

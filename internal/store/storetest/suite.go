@@ -30,6 +30,7 @@ func Run(t *testing.T, b Backend) {
 		{"ServiceApps", testServiceApps},
 		{"SigningKey", testSigningKey},
 		{"Pools", testPools},
+		{"PoolsPage", testPoolsPage},
 		{"PoolSettings", testPoolSettings},
 		{"Agents", testAgents},
 		{"Jobs", testJobs},

@@ -57,11 +57,18 @@ func testServiceApps(t *testing.T, s store.Store) {
 
 func testSigningKey(t *testing.T, s store.Store) {
 	ctx := context.Background()
+	_, err := s.GetSigningKey(ctx)
+	wantErr(t, err, store.ErrNotFound)
 	first, err := s.EnsureSigningKey(ctx, store.SigningKey{ID: "k1", Sealed: []byte{1, 2, 3}, CreatedAt: t0})
 	must(t, err)
 	second, err := s.EnsureSigningKey(ctx, store.SigningKey{ID: "k2", Sealed: []byte{4}, CreatedAt: t0})
 	must(t, err)
 	if first.ID != "k1" || second.ID != "k1" || string(second.Sealed) != string([]byte{1, 2, 3}) {
 		t.Fatalf("first %+v second %+v", first, second)
+	}
+	got, err := s.GetSigningKey(ctx)
+	must(t, err)
+	if got.ID != "k1" || string(got.Sealed) != string([]byte{1, 2, 3}) || !got.CreatedAt.Equal(t0) {
+		t.Fatalf("stored %+v", got)
 	}
 }

@@ -112,6 +112,15 @@ func testServers(t *testing.T, s store.Store) {
 	if active, stale, err := s.CountServers(ctx, "tm1", "p1", t0.Add(time.Minute)); err != nil || active != 1 || stale != 1 {
 		t.Fatalf("counts %d active %d stale %v", active, stale, err)
 	}
+	// s3 is p2's; "p9" has no server; another team's project counts nothing here.
+	counts, err := s.CountServersByProject(ctx, "tm1", []string{"p1", "p2", "p9"}, t0.Add(time.Minute))
+	must(t, err)
+	if len(counts) != 2 || counts["p1"] != [2]int{1, 1} || counts["p2"] != [2]int{0, 1} {
+		t.Fatalf("counts by project %v", counts)
+	}
+	if counts, err := s.CountServersByProject(ctx, "tm2", []string{"p1"}, t0); err != nil || len(counts) != 0 {
+		t.Fatalf("another team's counts %v %v", counts, err)
+	}
 	a.CredentialHash, a.OSType, a.LastSeen = "cred-new", "windows", t0.Add(2*time.Hour)
 	must(t, s.ReenrollServer(ctx, a))
 	_, err = s.GetServerByCredential(ctx, "cred-s1")

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -108,5 +109,58 @@ func testAgents(t *testing.T, s store.Store) {
 	must(t, err)
 	if rt.PoolID != "p1" {
 		t.Fatalf("got %+v", rt)
+	}
+}
+
+func testPoolsPage(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	seedOrg(t, s, "org1")
+	seedOrg(t, s, "org2")
+	p1 := seedPool(t, s, "org1", "p1", "AD")
+	p2 := seedPool(t, s, "org1", "p2", "AD")
+	seedPool(t, s, "org1", "p3", "AD")
+	l1 := seedPool(t, s, "org1", "l1", "LDAP")
+	seedPool(t, s, "org1", "r1", "Radius")
+	o2 := seedPool(t, s, "org2", "p0", "AD")
+	seedAgent(t, s, p1, "a2", t0.Add(time.Second))
+	a1 := seedAgent(t, s, p1, "a1", t0.Add(2*time.Second))
+	a1.Hidden, a1.LastConnection, a1.UpdateStatus, a1.CredentialHash = true, t0.Add(time.Hour), "Scheduled", "cred-a1"
+	must(t, s.UpdateAgent(ctx, a1))
+	a1.CredentialHash = "" // a page does not read it
+	seedAgent(t, s, p2, "a3", t0)
+	seedAgent(t, s, l1, "a4", t0)
+	seedAgent(t, s, o2, "a5", t0)
+	seedAgent(t, s, seedPool(t, s, "org1", "p4", "AD"), "a6", t0) // beyond the page: its agent is not read
+
+	types := []string{"AD", "IWA", "LDAP", "Radius"}
+	pools, agents, err := s.ListPoolsPage(ctx, "org1", types, map[string]string{}, 2)
+	must(t, err)
+	// Up to limit+1 pools of each type, in the order of types; agents of the first limit only.
+	if ids := poolIDs(pools); ids != "p1,p2,p3,l1,r1" {
+		t.Fatalf("pools %s", ids)
+	}
+	if pools[0] != p1 {
+		t.Fatalf("pool %+v, want %+v", pools[0], p1)
+	}
+	var ids []string
+	for _, a := range agents {
+		ids = append(ids, a.ID)
+	}
+	if fmt.Sprint(ids) != "[a2 a1 a3 a4]" {
+		t.Fatalf("agents %v", ids)
+	}
+	if agents[1] != a1 {
+		t.Fatalf("agent %+v, want %+v", agents[1], a1)
+	}
+
+	pools, agents, err = s.ListPoolsPage(ctx, "org1", []string{"AD"}, map[string]string{"AD": "p2"}, 2)
+	must(t, err)
+	if ids := poolIDs(pools); ids != "p3,p4" || len(agents) != 1 || agents[0].ID != "a6" {
+		t.Fatalf("after p2: pools %s, agents %+v", ids, agents)
+	}
+	pools, agents, err = s.ListPoolsPage(ctx, "org2", []string{"LDAP"}, map[string]string{}, 5)
+	must(t, err)
+	if len(pools) != 0 || len(agents) != 0 {
+		t.Fatalf("org2 LDAP: %+v %+v", pools, agents)
 	}
 }
