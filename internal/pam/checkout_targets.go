@@ -56,6 +56,8 @@ type TargetAccount struct {
 	ServerID string
 	Hostname string
 	Login    string
+	// UD and SaaS accounts: the name of the account's app ("Okta" for UD accounts).
+	AppName string
 }
 
 // CheckoutTarget is one kind of account keyward checks out and rotates. A kind plugs in by
@@ -76,6 +78,8 @@ type CheckoutTarget interface {
 var checkoutTargets = map[string]CheckoutTarget{
 	ResourceServerAccountPassword: serverTarget{},
 	ResourceADAccountPassword:     adTarget{},
+	ResourceUDAccountPassword:     udTarget,
+	ResourceSaaSAccountPassword:   saasTarget,
 }
 
 // targetOf returns the kind of a resource type; field names the request field for a bad one.
@@ -175,6 +179,9 @@ func (s *Service) revealTarget(ctx context.Context, p Principal, t TargetAccount
 		if c, err = q.GetCheckout(ctx, p.TeamID, t.ID); err != nil {
 			return err
 		}
+		if c.Password == "" && t.Unmanaged {
+			return fault.PreconditionFailedf("No password is stored for this account yet: a user holding update_password sets it")
+		}
 		if c.Password == "" && c.State == store.CheckoutAvailable {
 			if c, err = s.startRotation(ctx, q, c); err != nil {
 				return err
@@ -231,6 +238,9 @@ func (s *Service) RotateAccountPassword(ctx context.Context, p Principal, resour
 	if !slices.ContainsFunc(methods, func(m AccessMethod) bool { return m.Privilege == PrivilegeRotatePassword }) {
 		return fault.Forbiddenf("The selected user access method is not granted to the user for this account")
 	}
+	if t.Unmanaged {
+		return errUnmanagedTarget(t)
+	}
 	if err := s.ensureCheckout(ctx, t); err != nil {
 		return err
 	}
@@ -245,4 +255,12 @@ func (s *Service) RotateAccountPassword(ctx context.Context, p Principal, resour
 		_, err = s.startRotation(ctx, q, c)
 		return err
 	}))
+}
+
+// errUnmanagedTarget is the refusal to rotate an account whose password keyward does not manage.
+func errUnmanagedTarget(t TargetAccount) error {
+	if t.ResourceType == ResourceServerAccountPassword {
+		return errUnmanaged()
+	}
+	return fault.PreconditionFailedf("The account's password cannot be rotated: its app does not support password rotation (lcm_sync_possible is false)")
 }
