@@ -49,13 +49,14 @@ type credentialsRequest struct {
 	UserAccessMethod *json.RawMessage `json:"user_access_method"`
 }
 
-func decodeCredentials(r *http.Request) (string, error) {
+// decodeCredentials reads the request; needJWE: password_jwe must hold something.
+func decodeCredentials(r *http.Request, needJWE bool) (string, error) {
 	var in credentialsRequest
 	if err := wire.Decode(r, &in); err != nil {
 		return "", err
 	}
 	var missing []fault.Cause
-	if in.PasswordJWE == nil || *in.PasswordJWE == "" {
+	if in.PasswordJWE == nil || (needJWE && *in.PasswordJWE == "") {
 		missing = append(missing, fault.Required("password_jwe", "password_jwe: is required"))
 	}
 	if in.UserAccessMethod == nil || string(*in.UserAccessMethod) == "null" {
@@ -68,11 +69,11 @@ func decodeCredentials(r *http.Request) (string, error) {
 }
 
 // rotateServiceAccountPassword rotates a UD or SaaS account's password (204). The request's
-// password_jwe is required by the schema but keyward makes the new password itself, under the
-// project's password policy (docs/opa.md).
+// password_jwe is required by the schema (any string, "" too) but keyward makes the new password
+// itself, under the project's password policy (docs/opa.md).
 func (h *Handlers) rotateServiceAccountPassword(kind string) wire.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if _, err := decodeCredentials(r); err != nil {
+		if _, err := decodeCredentials(r, false); err != nil {
 			return err
 		}
 		id, err := h.serviceAccountID(r, kind)
@@ -90,7 +91,7 @@ func (h *Handlers) rotateServiceAccountPassword(kind string) wire.Handler {
 // updateSaasAppAccountPassword sets a SaaS account's password to the one the caller encrypted
 // to the team's vault key (GET /vault/jwks.json), for a holder of update_password (204).
 func (h *Handlers) updateSaasAppAccountPassword(w http.ResponseWriter, r *http.Request) error {
-	jwe, err := decodeCredentials(r)
+	jwe, err := decodeCredentials(r, true)
 	if err != nil {
 		return err
 	}
