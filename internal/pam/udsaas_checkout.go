@@ -158,26 +158,14 @@ func (s *Service) ServiceAccountAccess(ctx context.Context, p Principal, kind, i
 // With the directory's failure switch on the change is refused (PreconditionFailed) and
 // nothing changes.
 func (s *Service) UpdateAccountPassword(ctx context.Context, p Principal, resourceType, accountID, password string) error {
-	kind, err := targetOf(resourceType, "ServiceAccountsUpdateCredentialsRequest")
-	if err != nil {
-		return err
-	}
+	const noun = "ServiceAccountsUpdateCredentialsRequest"
 	if password == "" || len(password) > limits.Description || !storable(password) {
-		return fault.Invalidf("ServiceAccountsUpdateCredentialsRequest", "password_jwe: must hold a password of 1 to 1024 bytes")
+		return fault.Invalidf(noun, "password_jwe: must hold a password of 1 to 1024 bytes")
 	}
-	t, err := kind.Lookup(ctx, s.Store, p.TeamID, accountID)
+	t, method, err := s.heldOn(ctx, p, resourceType, noun, accountID, PrivilegeUpdatePassword)
 	if err != nil {
 		return err
 	}
-	methods, err := kind.AccessMethods(ctx, s, p.UserID, t)
-	if err != nil {
-		return err
-	}
-	i := slices.IndexFunc(methods, func(m AccessMethod) bool { return m.Privilege == PrivilegeUpdatePassword })
-	if i < 0 {
-		return fault.Forbiddenf("The selected user access method is not granted to the user for this account")
-	}
-	method := methods[i]
 	if err := s.ensureCheckout(ctx, t); err != nil {
 		return err
 	}
