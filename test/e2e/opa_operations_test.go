@@ -19,7 +19,7 @@ import (
 )
 
 // pendingOperations are operations of the OPA documents keyward does not serve yet: the
-// credential operations of Universal Directory and SaaS-app accounts, and project secrets. This list must become empty; an operation
+// credential operations of Universal Directory and SaaS-app accounts. This list must become empty; an operation
 // served while still listed here fails the test too, so the list only shrinks.
 var pendingOperations = []string{
 	// Universal Directory accounts.
@@ -31,18 +31,6 @@ var pendingOperations = []string{
 	"revealSaasAppAccountPassword",
 	"saasAppAccountRotatePassword",
 	"ListUAMForSaaSApplicationAccount",
-	// Secrets and secret folders of projects.
-	"ListTopLevelSecretFoldersForProject",
-	"CreateSecretFolder",
-	"GetSecretFolder",
-	"UpdateSecretFolder",
-	"DeleteSecretFolder",
-	"ListSecretFolderItems",
-	"CreateSecret",
-	"GetSecret",
-	"RevealSecret",
-	"UpdateSecret",
-	"DeleteSecret",
 }
 
 // unmatchedPath is the router's answer to a path no route serves (wire.CodePathNotFound's
