@@ -289,16 +289,10 @@ func (s *Service) UpdateSecretFolder(ctx context.Context, p Principal, rgID, pro
 	if cs := causes(checkSecretName("name", in.Name), checkSecretDescription(in.Description)); len(cs) > 0 {
 		return SecretItem{}, fault.Invalidf("SecretFolderUpdateRequest", cs...)
 	}
-	c, err := s.secretScope(ctx, p, rgID, projectID)
-	if err != nil {
-		return SecretItem{}, err
-	}
-	f, err := c.item(ctx, id, store.SecretFolder)
+	c, f, err := s.permitted(ctx, p, rgID, projectID, id, store.SecretFolder,
+		func(h SecretPrivileges) bool { return h.FolderUpdate }, "folder_update on the secret folder")
 	if err != nil {
 		return f, err
-	}
-	if !c.privileges(f).FolderUpdate {
-		return SecretItem{}, denied("folder_update on the secret folder")
 	}
 	f.Name, f.Description, f.UpdatedAt, f.UpdatedBy = in.Name, in.Description, s.Clock.Now().UTC(), c.actor(ctx)
 	if err := s.Store.UpdateSecretItem(ctx, f.SecretItem); err != nil {
@@ -310,16 +304,10 @@ func (s *Service) UpdateSecretFolder(ctx context.Context, p Principal, rgID, pro
 // DeleteSecretFolder deletes an empty folder (folder_delete); one still holding folders or
 // secrets is a Conflict.
 func (s *Service) DeleteSecretFolder(ctx context.Context, p Principal, rgID, projectID, id string) error {
-	c, err := s.secretScope(ctx, p, rgID, projectID)
+	_, f, err := s.permitted(ctx, p, rgID, projectID, id, store.SecretFolder,
+		func(h SecretPrivileges) bool { return h.FolderDelete }, "folder_delete on the secret folder")
 	if err != nil {
 		return err
-	}
-	f, err := c.item(ctx, id, store.SecretFolder)
-	if err != nil {
-		return err
-	}
-	if !c.privileges(f).FolderDelete {
-		return denied("folder_delete on the secret folder")
 	}
 	err = s.Store.DeleteSecretItem(ctx, p.TeamID, projectID, id)
 	if errors.Is(err, store.ErrConflict) {

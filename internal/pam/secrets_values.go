@@ -85,20 +85,20 @@ func (s *Service) CreateSecret(ctx context.Context, p Principal, rgID, projectID
 	return c.view(it, append(parent.Path, parent.SecretItem)), nil
 }
 
-// secret is a secret of the project on which the caller holds the privilege need says, with
-// its scope.
-func (s *Service) secret(ctx context.Context, p Principal, rgID, projectID, id string,
+// permitted is an item of the project, of one kind, on which the caller holds the privilege
+// need says, with the caller's scope.
+func (s *Service) permitted(ctx context.Context, p Principal, rgID, projectID, id, kind string,
 	need func(SecretPrivileges) bool, what string) (*secretScope, SecretItem, error) {
 	c, err := s.secretScope(ctx, p, rgID, projectID)
 	if err != nil {
 		return nil, SecretItem{}, err
 	}
-	it, err := c.item(ctx, id, store.SecretKeyValue)
+	it, err := c.item(ctx, id, kind)
 	if err != nil {
 		return nil, it, err
 	}
 	if !need(c.privileges(it)) {
-		return nil, SecretItem{}, denied(what + " on the secret")
+		return nil, SecretItem{}, denied(what)
 	}
 	return c, it, nil
 }
@@ -106,7 +106,7 @@ func (s *Service) secret(ctx context.Context, p Principal, rgID, projectID, id s
 // Secret returns a secret's description (never its value) to a caller holding any privilege
 // on it.
 func (s *Service) Secret(ctx context.Context, p Principal, rgID, projectID, id string) (SecretItem, error) {
-	_, it, err := s.secret(ctx, p, rgID, projectID, id, SecretPrivileges.Any, "a privilege")
+	_, it, err := s.permitted(ctx, p, rgID, projectID, id, store.SecretKeyValue, SecretPrivileges.Any, "a privilege on the secret")
 	return it, err
 }
 
@@ -116,7 +116,7 @@ func (s *Service) UpdateSecret(ctx context.Context, p Principal, rgID, projectID
 	if err := checkSecretInput(in); err != nil {
 		return SecretItem{}, err
 	}
-	c, it, err := s.secret(ctx, p, rgID, projectID, id, func(h SecretPrivileges) bool { return h.SecretUpdate }, "secret_update")
+	c, it, err := s.permitted(ctx, p, rgID, projectID, id, store.SecretKeyValue, func(h SecretPrivileges) bool { return h.SecretUpdate }, "secret_update on the secret")
 	if err != nil {
 		return it, err
 	}
@@ -140,7 +140,7 @@ func (s *Service) UpdateSecret(ctx context.Context, p Principal, rgID, projectID
 
 // DeleteSecret deletes a secret (secret_delete).
 func (s *Service) DeleteSecret(ctx context.Context, p Principal, rgID, projectID, id string) error {
-	_, _, err := s.secret(ctx, p, rgID, projectID, id, func(h SecretPrivileges) bool { return h.SecretDelete }, "secret_delete")
+	_, _, err := s.permitted(ctx, p, rgID, projectID, id, store.SecretKeyValue, func(h SecretPrivileges) bool { return h.SecretDelete }, "secret_delete on the secret")
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func (s *Service) DeleteSecret(ctx context.Context, p Principal, rgID, projectID
 // RevealSecret returns a secret with its unsealed key/value pairs as JSON (secret_reveal), for
 // the caller to encrypt to the requester's key: the value leaves keyward only that way.
 func (s *Service) RevealSecret(ctx context.Context, p Principal, rgID, projectID, id string) (SecretItem, []byte, error) {
-	_, it, err := s.secret(ctx, p, rgID, projectID, id, func(h SecretPrivileges) bool { return h.SecretReveal }, "secret_reveal")
+	_, it, err := s.permitted(ctx, p, rgID, projectID, id, store.SecretKeyValue, func(h SecretPrivileges) bool { return h.SecretReveal }, "secret_reveal on the secret")
 	if err != nil {
 		return it, nil, err
 	}

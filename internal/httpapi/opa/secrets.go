@@ -85,7 +85,12 @@ type secretFolderRequest struct {
 	ParentFolderID string  `json:"parent_folder_id"`
 }
 
-func (in secretFolderRequest) input() (pam.SecretFolderInput, error) {
+// decodeSecretFolder reads a folder as sent (SecretFolderCreateRequest or SecretFolderUpdateRequest).
+func decodeSecretFolder(r *http.Request) (pam.SecretFolderInput, error) {
+	var in secretFolderRequest
+	if err := wire.Decode(r, &in); err != nil {
+		return pam.SecretFolderInput{}, err
+	}
 	if in.Name == nil {
 		return pam.SecretFolderInput{}, fault.InvalidFields(fault.Required("name", "name: is required"))
 	}
@@ -93,11 +98,7 @@ func (in secretFolderRequest) input() (pam.SecretFolderInput, error) {
 }
 
 func (h *Handlers) createSecretFolder(w http.ResponseWriter, r *http.Request) error {
-	var body secretFolderRequest
-	if err := wire.Decode(r, &body); err != nil {
-		return err
-	}
-	in, err := body.input()
+	in, err := decodeSecretFolder(r)
 	if err != nil {
 		return err
 	}
@@ -121,11 +122,7 @@ func (h *Handlers) getSecretFolder(w http.ResponseWriter, r *http.Request) error
 }
 
 func (h *Handlers) updateSecretFolder(w http.ResponseWriter, r *http.Request) error {
-	var body secretFolderRequest
-	if err := wire.Decode(r, &body); err != nil {
-		return err
-	}
-	in, err := body.input()
+	in, err := decodeSecretFolder(r)
 	if err != nil {
 		return err
 	}
