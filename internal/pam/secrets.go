@@ -249,7 +249,7 @@ func (s *Service) CreateSecretFolder(ctx context.Context, p Principal, rgID, pro
 	now, by := s.Clock.Now().UTC(), c.actor(ctx)
 	it := store.SecretItem{ID: newID(), TeamID: p.TeamID, ProjectID: projectID, ParentID: in.ParentID, Kind: store.SecretFolder,
 		Name: in.Name, Description: in.Description, CreatedAt: now, CreatedBy: by, UpdatedAt: now, UpdatedBy: by}
-	if err := s.Store.CreateSecretItem(ctx, it); err != nil {
+	if err := s.intoFolder(ctx, it, in.ParentID, store.Queries.CreateSecretItem); err != nil {
 		return SecretItem{}, missing(nameTaken(err, it.Name), in.ParentID, secretFolderNoun)
 	}
 	return c.view(it, path), nil
@@ -309,7 +309,7 @@ func (s *Service) DeleteSecretFolder(ctx context.Context, p Principal, rgID, pro
 	if err != nil {
 		return err
 	}
-	err = s.Store.DeleteSecretItem(ctx, p.TeamID, projectID, id)
+	err = s.deleteItem(ctx, p.TeamID, projectID, id)
 	if errors.Is(err, store.ErrConflict) {
 		return fault.Conflictf("the secret folder %s still holds folders or secrets: delete them first", f.Name)
 	}
@@ -347,4 +347,24 @@ func (s *Service) ListSecretFolderItems(ctx context.Context, p Principal, rgID, 
 		out[i] = c.view(it, path)
 	}
 	return out, err
+}
+
+// intoFolder writes an item (creates or moves it) in one transaction after holding the folder
+// it goes into ("" for none): a concurrent delete of that folder then either sees the item and
+// is refused, or wins and the write finds no folder. No item is ever left in a deleted folder.
+func (s *Service) intoFolder(ctx context.Context, it store.SecretItem, folderID string,
+	write func(store.Queries, context.Context, store.SecretItem) error) error {
+	return s.Store.InTx(ctx, func(q store.Queries) error {
+		if folderID != "" {
+			if err := q.HoldSecretFolder(ctx, it.TeamID, it.ProjectID, folderID); err != nil {
+				return err
+			}
+		}
+		return write(q, ctx, it)
+	})
+}
+
+// deleteItem deletes an item in a transaction of its own (see intoFolder).
+func (s *Service) deleteItem(ctx context.Context, teamID, projectID, id string) error {
+	return s.Store.InTx(ctx, func(q store.Queries) error { return q.DeleteSecretItem(ctx, teamID, projectID, id) })
 }

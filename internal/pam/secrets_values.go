@@ -79,7 +79,7 @@ func (s *Service) CreateSecret(ctx context.Context, p Principal, rgID, projectID
 	it := store.SecretItem{ID: newID(), TeamID: p.TeamID, ProjectID: projectID, ParentID: in.ParentID, Kind: store.SecretKeyValue,
 		Name: in.Name, Description: in.Description, Value: s.seal(canonicalSecret(in.Value)),
 		CreatedAt: now, CreatedBy: by, UpdatedAt: now, UpdatedBy: by}
-	if err := s.Store.CreateSecretItem(ctx, it); err != nil {
+	if err := s.intoFolder(ctx, it, in.ParentID, store.Queries.CreateSecretItem); err != nil {
 		return SecretItem{}, missing(nameTaken(err, it.Name), in.ParentID, secretFolderNoun)
 	}
 	return c.view(it, append(parent.Path, parent.SecretItem)), nil
@@ -120,7 +120,9 @@ func (s *Service) UpdateSecret(ctx context.Context, p Principal, rgID, projectID
 	if err != nil {
 		return it, err
 	}
+	moveTo := ""
 	if in.ParentID != it.ParentID {
+		moveTo = in.ParentID
 		parent, err := c.parentFolder(ctx, in.ParentID, secretRequest)
 		if err != nil {
 			return SecretItem{}, err
@@ -132,7 +134,7 @@ func (s *Service) UpdateSecret(ctx context.Context, p Principal, rgID, projectID
 	}
 	it.Name, it.Description, it.ParentID = in.Name, in.Description, in.ParentID
 	it.Value, it.UpdatedAt, it.UpdatedBy = s.seal(canonicalSecret(in.Value)), s.Clock.Now().UTC(), c.actor(ctx)
-	if err := s.Store.UpdateSecretItem(ctx, it.SecretItem); err != nil {
+	if err := s.intoFolder(ctx, it.SecretItem, moveTo, store.Queries.UpdateSecretItem); err != nil {
 		return SecretItem{}, missing(nameTaken(err, it.Name), id, secretNoun)
 	}
 	return it, nil
@@ -144,7 +146,7 @@ func (s *Service) DeleteSecret(ctx context.Context, p Principal, rgID, projectID
 	if err != nil {
 		return err
 	}
-	return missing(s.Store.DeleteSecretItem(ctx, p.TeamID, projectID, id), id, secretNoun)
+	return missing(s.deleteItem(ctx, p.TeamID, projectID, id), id, secretNoun)
 }
 
 // RevealSecret returns a secret with its unsealed key/value pairs as JSON (secret_reveal), for

@@ -46,6 +46,10 @@ type OPASecrets interface {
 	// UpdateSecretItem replaces the name, description, parent, value and update stamp;
 	// ErrConflict when the name is taken in its (new) folder.
 	UpdateSecretItem(ctx context.Context, it SecretItem) error
+	// HoldSecretFolder writes a folder row without changing it, so that inside a transaction a
+	// concurrent delete of the folder waits for (or, on PostgreSQL, collides with) the
+	// transaction adding an item to it; ErrNotFound when it is not a folder of the project.
+	HoldSecretFolder(ctx context.Context, teamID, projectID, id string) error
 	// DeleteSecretItem removes an item; ErrConflict when it is a folder still holding items.
 	DeleteSecretItem(ctx context.Context, teamID, projectID, id string) error
 }

@@ -73,6 +73,12 @@ func (q queries) UpdateSecretItem(ctx context.Context, it store.SecretItem) erro
 	return mustAffect(res, err, notFound("update secret item", store.ErrNotFound))
 }
 
+func (q queries) HoldSecretFolder(ctx context.Context, teamID, projectID, id string) error {
+	res, err := q.exec(ctx, "hold secret folder", `UPDATE opa_secret_items SET updated_at = updated_at
+		WHERE team_id = $1 AND project_id = $2 AND id = $3 AND kind = $4`, teamID, projectID, id, store.SecretFolder)
+	return mustAffect(res, err, notFound("hold secret folder", store.ErrNotFound))
+}
+
 // DeleteSecretItem deletes only an item holding none; when nothing was deleted it tells an
 // unknown item from a folder that still holds items.
 func (q queries) DeleteSecretItem(ctx context.Context, teamID, projectID, id string) error {

@@ -53,7 +53,7 @@ func Run(t *testing.T, b Backend) {
 		{"ServiceAccounts", testServiceAccounts},
 		{"Checkouts", testCheckouts},
 		{"PasswordDirectory", testPasswordDirectory},
-		{"SecretItems", testSecretItems},
+		{"SecretItems", testSecretItems}, {"SecretFolderRace", testSecretFolderRace},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,7 +2,10 @@ package storetest
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -118,6 +121,13 @@ func testSecretItems(t *testing.T, s store.Store) {
 	foreignSec.TeamID = "tm2"
 	wantErr(t, s.UpdateSecretItem(ctx, foreignSec), store.ErrNotFound)
 
+	must(t, s.HoldSecretFolder(ctx, "tm1", "p1", "f1"))
+	wantErr(t, s.HoldSecretFolder(ctx, "tm1", "p1", "s1"), store.ErrNotFound)
+	wantErr(t, s.HoldSecretFolder(ctx, "tm2", "p1", "f1"), store.ErrNotFound)
+	if got, _ := s.GetSecretItem(ctx, "tm1", "p1", "f1"); !reflect.DeepEqual(got, top) {
+		t.Fatalf("held folder changed: %+v", got)
+	}
+
 	// A folder holding items is not deleted; an empty one and a secret are.
 	wantErr(t, s.DeleteSecretItem(ctx, "tm1", "p1", "f1"), store.ErrConflict)
 	wantErr(t, s.DeleteSecretItem(ctx, "tm2", "p1", "s1"), store.ErrNotFound)
@@ -132,4 +142,39 @@ func testSecretItems(t *testing.T, s store.Store) {
 	must(t, s.DeleteProject(ctx, "tm1", "r2", "p2"))
 	_, err = s.GetSecretItem(ctx, "tm1", "p2", "g1")
 	wantErr(t, err, store.ErrNotFound)
+}
+
+// testSecretFolderRace adds an item to a folder while another transaction deletes the folder:
+// whichever wins, no item is left in a deleted folder.
+func testSecretFolderRace(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	seedTeams(t, s, "tm1")
+	p := seedProject(t, s, seedResourceGroup(t, s, "tm1", "r1", "prod"), "p1", "vault")
+	for round := range 20 {
+		folder := secretItem(p, fmt.Sprintf("f%d", round), "", store.SecretFolder, fmt.Sprintf("folder-%d", round))
+		must(t, s.CreateSecretItem(ctx, folder))
+		child := secretItem(p, fmt.Sprintf("c%d", round), folder.ID, store.SecretKeyValue, "child")
+		var wg sync.WaitGroup
+		var addErr, delErr error
+		wg.Go(func() {
+			addErr = s.InTx(ctx, func(q store.Queries) error {
+				if err := q.HoldSecretFolder(ctx, "tm1", "p1", folder.ID); err != nil {
+					return err
+				}
+				return q.CreateSecretItem(ctx, child)
+			})
+		})
+		wg.Go(func() {
+			delErr = s.InTx(ctx, func(q store.Queries) error { return q.DeleteSecretItem(ctx, "tm1", "p1", folder.ID) })
+		})
+		wg.Wait()
+		_, folderErr := s.GetSecretItem(ctx, "tm1", "p1", folder.ID)
+		_, childErr := s.GetSecretItem(ctx, "tm1", "p1", child.ID)
+		switch {
+		case addErr == nil && errors.Is(delErr, store.ErrConflict) && folderErr == nil && childErr == nil:
+		case errors.Is(addErr, store.ErrNotFound) && delErr == nil && errors.Is(folderErr, store.ErrNotFound) && errors.Is(childErr, store.ErrNotFound):
+		default:
+			t.Fatalf("round %d: add %v, delete %v; folder %v, child %v", round, addErr, delErr, folderErr, childErr)
+		}
+	}
 }
