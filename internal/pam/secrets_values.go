@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/keyward/keyward/internal/events"
 	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/limits"
 	"github.com/keyward/keyward/internal/store"
@@ -149,13 +150,22 @@ func (s *Service) DeleteSecret(ctx context.Context, p Principal, rgID, projectID
 	return missing(s.deleteItem(ctx, p.TeamID, projectID, id), id, secretNoun)
 }
 
+// EventSecretRevealed is recorded each time a secret's value is revealed.
+const EventSecretRevealed = "secret.revealed"
+
 // RevealSecret returns a secret with its unsealed key/value pairs as JSON (secret_reveal), for
-// the caller to encrypt to the requester's key: the value leaves keyward only that way.
+// the caller to encrypt to the requester's key: the value leaves keyward only that way. Each
+// reveal is recorded (secret.revealed: who, which secret; never the value).
 func (s *Service) RevealSecret(ctx context.Context, p Principal, rgID, projectID, id string) (SecretItem, []byte, error) {
-	_, it, err := s.permitted(ctx, p, rgID, projectID, id, store.SecretKeyValue, func(h SecretPrivileges) bool { return h.SecretReveal }, "secret_reveal on the secret")
+	c, it, err := s.permitted(ctx, p, rgID, projectID, id, store.SecretKeyValue, func(h SecretPrivileges) bool { return h.SecretReveal }, "secret_reveal on the secret")
 	if err != nil {
 		return it, nil, err
 	}
 	plain, err := s.unseal(it.Value)
+	if err != nil {
+		return it, nil, err
+	}
+	err = s.Events.Record(ctx, s.Store, events.Change{Type: EventSecretRevealed, Team: p.TeamID, Resource: "secret/" + it.ID,
+		Summary: "secret " + it.Name + " (" + it.ID + ") revealed to " + c.actor(ctx)})
 	return it, []byte(plain), err
 }

@@ -161,6 +161,11 @@ func TestOPASecrets(t *testing.T) {
 		if kv["password"] != "first-Pa55" || kv["username"] != "root" || got.ID != root.ID || pathNames(got.Path) != "ops/db" {
 			t.Fatalf("revealed %+v %v", got, kv)
 		}
+		status, body := call(t, o.s, "GET", "/keyward/v1/events?type=secret.revealed", nil)
+		if status != http.StatusOK || !strings.Contains(string(body), "secret/"+root.ID) || !strings.Contains(string(body), "revealed to rita") ||
+			strings.Contains(string(body), "first-Pa55") {
+			t.Fatalf("events %d %s", status, body)
+		}
 		g, err := reader.GetSecret(ctx, rg, proj, root.ID)
 		noErr(t, err)
 		if g.Name != "root" || g.SecretJWE != "" {
