@@ -140,6 +140,18 @@ func TestOPASecrets(t *testing.T) {
 			pathNames(items[0].Path) != "ops" {
 			t.Fatalf("writer lists %+v", items)
 		}
+		// Paged one by one (following the Link headers), and backwards.
+		for opts, want := range map[client.ListOptions]string{
+			{Count: 1}:                   "db:folder,web:folder",
+			{Count: 1, Descending: true}: "web:folder,db:folder",
+			{Contains: "WE"}:             "web:folder",
+		} {
+			items, err := writer.ListSecretFolderItems(ctx, rg, proj, ops.ID, opts)
+			noErr(t, err)
+			if entryNames(items) != want {
+				t.Fatalf("%+v lists %s, want %s", opts, entryNames(items), want)
+			}
+		}
 		for _, c := range []*client.OPA{writer, reader} {
 			top, err := c.ListTopLevelSecretFolders(ctx, rg, proj)
 			noErr(t, err)
