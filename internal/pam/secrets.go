@@ -237,7 +237,7 @@ func (s *Service) CreateSecretFolder(ctx context.Context, p Principal, rgID, pro
 			return SecretItem{}, fault.Forbiddenf("a top-level secret folder is created by a resource admin")
 		}
 	} else {
-		parent, err := c.parentFolder(ctx, in.ParentID, "SecretFolderCreateRequest")
+		parent, err := c.parentFolder(ctx, in.ParentID, store.SecretFolder, "SecretFolderCreateRequest")
 		if err != nil {
 			return SecretItem{}, err
 		}
@@ -255,14 +255,15 @@ func (s *Service) CreateSecretFolder(ctx context.Context, p Principal, rgID, pro
 	return c.view(it, path), nil
 }
 
-// parentFolder is the folder named as a parent, refused (400 on parent_folder_id) when it is
-// unknown or when an item in it would nest deeper than limits.SecretFolderDepth folders.
-func (c *secretScope) parentFolder(ctx context.Context, id, what string) (SecretItem, error) {
+// parentFolder is the folder named as the parent of an item of kind, refused (400 on
+// parent_folder_id) when it is unknown or when a folder in it would nest deeper than
+// limits.SecretFolderDepth folders.
+func (c *secretScope) parentFolder(ctx context.Context, id, kind, what string) (SecretItem, error) {
 	parent, err := c.item(ctx, id, store.SecretFolder)
 	if isMissing(err) {
 		return parent, fault.Invalidf(what, "parent_folder_id: no secret folder "+id+" in the project")
 	}
-	if err == nil && len(parent.Path)+1 >= limits.SecretFolderDepth {
+	if err == nil && kind == store.SecretFolder && len(parent.Path)+1 >= limits.SecretFolderDepth {
 		return parent, fault.Invalidf(what, fmt.Sprintf("parent_folder_id: folders nest at most %d deep", limits.SecretFolderDepth))
 	}
 	return parent, err

@@ -69,7 +69,7 @@ func (s *Service) CreateSecret(ctx context.Context, p Principal, rgID, projectID
 	if err != nil {
 		return SecretItem{}, err
 	}
-	parent, err := c.parentFolder(ctx, in.ParentID, secretRequest)
+	parent, err := c.parentFolder(ctx, in.ParentID, store.SecretKeyValue, secretRequest)
 	if err != nil {
 		return SecretItem{}, err
 	}
@@ -124,7 +124,7 @@ func (s *Service) UpdateSecret(ctx context.Context, p Principal, rgID, projectID
 	moveTo := ""
 	if in.ParentID != it.ParentID {
 		moveTo = in.ParentID
-		parent, err := c.parentFolder(ctx, in.ParentID, secretRequest)
+		parent, err := c.parentFolder(ctx, in.ParentID, store.SecretKeyValue, secretRequest)
 		if err != nil {
 			return SecretItem{}, err
 		}

@@ -240,7 +240,7 @@ func TestOPASecrets(t *testing.T) {
 
 // TestOPASecretsInput: bad input is a 400 naming the field, and nothing is stored.
 func TestOPASecretsInput(t *testing.T) {
-	onOPAStores(t, func(t *testing.T, o *opaTeam, _ *client.OPA) {
+	onOPAStores(t, func(t *testing.T, o *opaTeam, sec *client.OPA) {
 		ctx := context.Background()
 		rg, proj := o.rg.ID, o.project.ID
 		res := o.client("res", map[string][]string{"resources": {pam.RoleResourceAdmin}})
@@ -267,6 +267,48 @@ func TestOPASecretsInput(t *testing.T) {
 		}
 		_, err = res.RevealSecret(ctx, rg, proj, "nope", json.RawMessage(`{"kty":"oct","k":"AAAA"}`))
 		wantStatus(t, err, http.StatusBadRequest, "public_key")
+
+		// A delegated resource admin of the resource group makes top-level folders too; folders
+		// nest at most 16 deep.
+		owner := o.client("olga", map[string][]string{"owners": nil})
+		deep, err := owner.CreateSecretFolder(ctx, rg, proj, client.SecretFolderInput{Name: "deep"})
+		noErr(t, err)
+		owners, err := o.svc.Group(ctx, o.team.Team.ID, "owners")
+		noErr(t, err)
+		_, err = sec.CreateSecurityPolicy(ctx, client.SecurityPolicy{Name: "nesting", Active: true,
+			Principals:    client.SecurityPolicyPrincipals{UserGroups: []client.NamedObject{{ID: owners.ID}}},
+			ResourceGroup: &client.NamedObject{ID: rg},
+			Rules: []client.SecurityPolicyRule{{Name: "deep", ResourceType: "secret_based_resource",
+				ResourceSelector: client.SecretSelector(client.SelectSecretFolder(deep.ID)),
+				Privileges:       []client.SecurityPolicyPrivilege{client.GrantSecret("folder_create", "secret_create")}}}})
+		noErr(t, err)
+		parent := deep
+		for level := 2; level <= 16; level++ {
+			parent, err = owner.CreateSecretFolder(ctx, rg, proj, client.SecretFolderInput{Name: "level", ParentFolderID: parent.ID})
+			noErr(t, err)
+		}
+		if len(parent.Path) != 15 || parent.Path[0].ID != deep.ID {
+			t.Fatalf("16th folder's path %+v", parent.Path)
+		}
+		_, err = owner.CreateSecretFolder(ctx, rg, proj, client.SecretFolderInput{Name: "level", ParentFolderID: parent.ID})
+		wantStatus(t, err, http.StatusBadRequest, "parent_folder_id")
+		bottom, err := owner.CreateSecret(ctx, rg, proj, client.SecretInput{Name: "bottom", ParentFolderID: parent.ID, SecretJWE: good})
+		noErr(t, err) // a secret fits in the deepest folder
+		if got, err := owner.GetSecret(ctx, rg, proj, bottom.ID); err != nil || len(got.Path) != 16 || got.Path[0].ID != deep.ID {
+			t.Fatalf("deepest secret %+v %v", got, err)
+		}
+
+		// Secret-based rules are checked when a policy is written.
+		for field, rule := range map[string]client.SecurityPolicyRule{
+			"rules[0].resource_selector.selectors": {Name: "r", ResourceType: "secret_based_resource",
+				ResourceSelector: client.SecretSelector(), Privileges: []client.SecurityPolicyPrivilege{client.GrantSecret("list")}},
+			"rules[0].privileges[0].privilege_type": {Name: "r", ResourceType: "secret_based_resource",
+				ResourceSelector: client.SecretSelector(client.SelectSecret("s")), Privileges: []client.SecurityPolicyPrivilege{client.Grant("reveal_password")}},
+		} {
+			_, err = sec.CreateSecurityPolicy(ctx, client.SecurityPolicy{Name: "bad", Active: true,
+				ResourceGroup: &client.NamedObject{ID: rg}, Rules: []client.SecurityPolicyRule{rule}})
+			wantStatus(t, err, http.StatusBadRequest, field)
+		}
 		items, err := o.s.App.Store().ListSecretItems(ctx, o.team.Team.ID, proj, ops.ID, store.Page{})
 		noErr(t, err)
 		if len(items) != 0 {
