@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -336,9 +337,12 @@ func (s *Service) ListSecretFolderItems(ctx context.Context, p Principal, rgID, 
 		if err != nil || !ok {
 			return nil, orDenied(err, "list on the secret folder")
 		}
+		asked := pg.IDs
 		pg.IDs = []string{}
 		for reached := range c.reach {
-			pg.IDs = append(pg.IDs, reached)
+			if asked == nil || slices.Contains(asked, reached) {
+				pg.IDs = append(pg.IDs, reached)
+			}
 		}
 	}
 	items, err := s.Store.ListSecretItems(ctx, p.TeamID, projectID, id, pg)
