@@ -46,4 +46,5 @@ type Queries interface {
 	Checkouts
 	PasswordDirectory
 	OPASecrets
+	Resets
 }

@@ -54,6 +54,8 @@ func Run(t *testing.T, b Backend) {
 		{"Checkouts", testCheckouts},
 		{"PasswordDirectory", testPasswordDirectory},
 		{"SecretItems", testSecretItems}, {"SecretFolderRace", testSecretFolderRace},
+		{"ResetTeam", testResetTeam}, {"ResetOrg", testResetOrg}, {"ResetIsAtomic", testResetIsAtomic},
+		{"DeletePoolAndAgent", testDeletePoolAndAgent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
