@@ -6,9 +6,14 @@ import (
 	"reflect"
 	"slices"
 
+	"github.com/keyward/keyward/internal/ids"
 	"github.com/keyward/keyward/internal/pam"
 	"github.com/keyward/keyward/internal/store"
 )
+
+// appInstancePrefix starts the id generated for a connection whose document leaves out its
+// Okta app instance (Okta's app ids start so).
+const appInstancePrefix = "0oa"
 
 // adConnection is an Active Directory connection with the accounts its domain holds (Okta's
 // side: an OPA force_sync then applies them); matched by domain. The accounts are fed again
@@ -44,7 +49,11 @@ func loadADConnections(ctx context.Context, r *run, team store.Team, items []adC
 		if i >= 0 {
 			c = conns[i]
 		} else {
-			made, err := r.PAM.CreateADConnection(ctx, team.ID, pam.NewADConnection{Domain: it.Domain, AppInstanceID: it.AppInstanceID, Status: it.Status})
+			app := it.AppInstanceID
+			if app == "" {
+				app = ids.New(appInstancePrefix)
+			}
+			made, err := r.PAM.CreateADConnection(ctx, team.ID, pam.NewADConnection{Domain: it.Domain, AppInstanceID: app, Status: it.Status})
 			if err != nil {
 				return err
 			}

@@ -30,8 +30,8 @@ const (
 
 // directorySeed is the whole starting state as a user writes it: a team with its users (carol
 // and dave share a mailbox), a group, two projects and an AD domain with individual and shared
-// accounts.
-func directorySeed() map[string]any {
+// accounts (lab.example, seeded disconnected, leaves its Okta app instance id out). changed is the domain a while later: contractor has left and frank has joined.
+func directorySeed(changed bool) map[string]any {
 	account := func(sid, sam, ou, email, kind string) map[string]any {
 		a := map[string]any{"sid": sid, "samAccountName": sam, "upn": sam + "@Corp.Example",
 			"distinguishedName": "CN=" + sam + "," + ou, "accountType": kind}
@@ -39,6 +39,10 @@ func directorySeed() map[string]any {
 			a["email"] = email
 		}
 		return a
+	}
+	last := account("S-1-5-21-9-1104", "contractor", peopleOU, "", pam.ADIndividual)
+	if changed {
+		last = account("S-1-5-21-9-1105", "frank", peopleOU, "frank@corp.example", pam.ADIndividual)
 	}
 	return map[string]any{"version": 1, "opa": map[string]any{"teams": []any{map[string]any{
 		"name": seedTeam, "serviceUser": "corp-admin", "key": map[string]string{"id": seedKeyID, "secret": seedKeySecret},
@@ -56,8 +60,10 @@ func directorySeed() map[string]any {
 			account("S-1-5-21-9-1101", "alice", peopleOU, "alice@corp.example", pam.ADIndividual),
 			account("S-1-5-21-9-1102", "adm-bob", peopleOU, "", pam.ADIndividual),
 			account("S-1-5-21-9-1103", "ops", peopleOU, "ops@corp.example", pam.ADIndividual),
-			account("S-1-5-21-9-1104", "contractor", peopleOU, "", pam.ADIndividual),
+			last,
 			account("S-1-5-21-9-1201", "svc-backup", serviceOU, "", pam.ADShared),
+		}}, map[string]any{"domain": "lab.example", "status": pam.ADDisconnected, "accounts": []any{
+			account("S-1-5-21-8-1101", "alice", peopleOU, "alice@corp.example", pam.ADIndividual),
 		}}},
 	}}}}
 }
@@ -66,7 +72,8 @@ func directorySeed() map[string]any {
 type adSeedEnv struct {
 	*env
 	opa     *client.OPA
-	conn    client.ADConnection
+	conn    client.ADConnection // corp.example, connected
+	lab     client.ADConnection // lab.example, seeded disconnected
 	rg      client.NamedObject
 	web     client.NamedObject
 	archive client.NamedObject
@@ -78,11 +85,11 @@ func newADSeedEnv(t *testing.T, postgres bool) *adSeedEnv {
 	}})
 	e := &adSeedEnv{env: &env{t: t, ctx: t.Context(), s: s},
 		opa: client.NewOPA(s.URL, seedTeam, seedKeyID, seedKeySecret, client.WithHTTPClient(s.HTTP))}
-	doc, err := json.Marshal(directorySeed())
+	doc, err := json.Marshal(directorySeed(false))
 	e.must(err)
 	res, err := s.Client.LoadSeed(e.ctx, doc)
 	e.must(err)
-	if res.Created["adConnections"] != 1 || res.Created["adAccountFeeds"] != 1 || res.Created["projects"] != 2 {
+	if res.Created["adConnections"] != 2 || res.Created["adAccountFeeds"] != 2 || res.Created["projects"] != 2 {
 		t.Fatalf("seed created %v", res.Created)
 	}
 	// Loading it again changes nothing.
@@ -94,10 +101,18 @@ func newADSeedEnv(t *testing.T, postgres bool) *adSeedEnv {
 
 	conns, err := e.opa.ListADConnections(e.ctx)
 	e.must(err)
-	if len(conns) != 1 || conns[0].Domain != "corp.example" || conns[0].AppInstanceID != "0oaCorpAD" {
+	for _, c := range conns {
+		switch c.Domain {
+		case "corp.example":
+			e.conn = c
+		case "lab.example":
+			e.lab = c
+		}
+	}
+	if len(conns) != 2 || e.conn.AppInstanceID != "0oaCorpAD" || e.conn.Status != pam.ADConnected || e.lab.Status != pam.ADDisconnected ||
+		!strings.HasPrefix(e.lab.AppInstanceID, "0oa") || len(e.lab.AppInstanceID) != 20 {
 		t.Fatalf("connections %+v", conns)
 	}
-	e.conn = conns[0]
 	rgs, err := e.opa.ListResourceGroups(e.ctx, client.ListOptions{})
 	e.must(err)
 	if len(rgs) != 1 || rgs[0].Name != "infra" {
@@ -209,6 +224,13 @@ func TestDirectorySeedToReveal(t *testing.T) {
 			t.Fatalf("accounts without rules %+v", got)
 		}
 
+		// The seeded disconnected domain does not sync.
+		err := e.opa.ForceSyncAD(e.ctx, e.lab.ID)
+		wantStatus(t, err, http.StatusConflict)
+		if st, err := e.opa.GetADSyncStatus(e.ctx, e.lab.ID); err != nil || st != pam.ADNotSynced {
+			t.Fatalf("the disconnected domain's sync status %q %v", st, err)
+		}
+
 		// Matching on email, with partial matches on an "adm-" prefix of the name.
 		e.must(e.opa.ConfigureADRuleSettings(e.ctx, e.conn.ID, client.ADRuleSettings{AllowPartialMatches: true,
 			MatchingCriteria:        client.ADMatchingCriteria{Email: true},
@@ -280,8 +302,22 @@ func TestDirectorySeedToReveal(t *testing.T) {
 		if got := e.placed(e.web, "svc-backup@"); got != "svc-backup" {
 			t.Fatalf("contains svc-backup@: %s", got)
 		}
-		if got := e.placed(e.web, "nobody"); got != "" {
-			t.Fatalf("contains nobody: %s", got)
+		// LIKE's wildcards are plain characters.
+		for _, c := range []string{"nobody", "adm_bob", "%", "_"} {
+			if got := e.placed(e.web, c); got != "" {
+				t.Fatalf("contains %s: %s", c, got)
+			}
+		}
+		// Pages of two keep the filter.
+		paged, err := e.opa.ListProjectADAccounts(e.ctx, e.rg.ID, e.web.ID, client.ListOptions{Contains: "@CORP", Count: 2})
+		e.must(err)
+		if len(paged) != 5 {
+			t.Fatalf("paged by two: %d accounts", len(paged))
+		}
+		paged, err = e.opa.ListProjectADAccounts(e.ctx, e.rg.ID, e.web.ID, client.ListOptions{Contains: "B", Count: 1})
+		e.must(err)
+		if len(paged) != 2 { // adm-bob, svc-backup
+			t.Fatalf("contains B, paged by one: %d accounts", len(paged))
 		}
 
 		// The rule's matches: alice by email, adm-bob partially, ops shared by carol and dave,
@@ -416,6 +452,66 @@ func TestDirectorySeedToReveal(t *testing.T) {
 		e.must(err)
 		if d.CheckoutStatus != "checked_out" || d.LastCheckoutUser != "alice" {
 			t.Fatalf("svc-backup after the reveal %+v", d)
+		}
+
+		// The domain changes: the seed is loaded again with contractor gone and frank new, and
+		// dave leaves. The next sync drops contractor with its manual match, matches frank by
+		// email and resolves the shared mailbox to carol; alice's forced no-match stays.
+		doc, err := json.Marshal(directorySeed(true))
+		e.must(err)
+		res, err := e.s.Client.LoadSeed(e.ctx, doc)
+		e.must(err)
+		if len(res.Created) != 1 || res.Created["adAccountFeeds"] != 1 {
+			t.Fatalf("the changed seed created %v", res.Created)
+		}
+		_, err = e.s.Client.SetTeamUserStatus(e.ctx, seedTeam, "dave", "DISABLED")
+		e.must(err)
+		if m := e.matches(); !maps.Equal(m, want) {
+			t.Fatalf("matches before the sync %v, want %v", m, want)
+		}
+		e.sync()
+		want = map[string]string{"alice": pam.MatchNone + ":", "adm-bob": pam.MatchPartial + ":bob",
+			"ops": pam.MatchExact + ":carol", "frank": pam.MatchNone + ":"}
+		if m := e.matches(); !maps.Equal(m, want) {
+			t.Fatalf("matches after the domain changed %v, want %v", m, want)
+		}
+		if got := e.placed(e.web, ""); got != "adm-bob,alice,frank,ops,svc-backup" {
+			t.Fatalf("web after the domain changed: %s", got)
+		}
+		_, err = e.opa.GetProjectADAccount(e.ctx, e.rg.ID, e.web.ID, acc["contractor"].ID)
+		wantStatus(t, err, http.StatusNotFound)
+		// frank has no user yet: created, he matches on the next sync.
+		_, err = e.s.Client.CreateTeamUser(e.ctx, seedTeam, client.TeamUser{Name: "frank", Email: "Frank@corp.example", FirstName: "Frank", LastName: "Wu"})
+		e.must(err)
+		e.sync()
+		want["frank"] = pam.MatchExact + ":frank"
+		if m := e.matches(); !maps.Equal(m, want) {
+			t.Fatalf("matches after frank joined %v, want %v", m, want)
+		}
+
+		// The snapshot holds the domain as last seeded, and the connection's state.
+		snap, err := e.s.Client.Snapshot(e.ctx, "team", seedTeam)
+		e.must(err)
+		var doc2 struct {
+			OPA struct {
+				Teams []struct {
+					ADConnections []struct {
+						Domain   string `json:"domain"`
+						Status   string `json:"status"`
+						Accounts []struct {
+							SAMAccountName string `json:"samAccountName"`
+						} `json:"accounts"`
+					} `json:"adConnections"`
+				} `json:"teams"`
+			} `json:"opa"`
+		}
+		e.must(json.Unmarshal(snap, &doc2))
+		if len(doc2.OPA.Teams) != 1 || len(doc2.OPA.Teams[0].ADConnections) != 2 {
+			t.Fatalf("snapshot %s", snap)
+		}
+		corp := doc2.OPA.Teams[0].ADConnections[0]
+		if corp.Domain != "corp.example" || corp.Status != pam.ADConnected || len(corp.Accounts) != 5 || corp.Accounts[3].SAMAccountName != "frank" {
+			t.Fatalf("snapshot's corp.example %+v", corp)
 		}
 	})
 }
