@@ -53,7 +53,8 @@ func directorySeed(changed bool) map[string]any {
 			map[string]any{"name": "dave", "email": "ops@corp.example", "firstName": "Dave", "lastName": "Oz"},
 			map[string]any{"name": "erin", "email": "erin@corp.example", "firstName": "Erin", "lastName": "Li"},
 		},
-		"groups": []any{map[string]any{"name": "operators", "members": []string{"alice"}}},
+		"groups": []any{map[string]any{"name": "operators", "members": []string{"alice"}},
+			map[string]any{"name": "staff", "members": []string{"alice", "bob", "erin"}}},
 		"resourceGroups": []any{map[string]any{"name": "infra", "adminGroups": []string{"keyward-admins"},
 			"projects": []any{map[string]any{"name": "web"}, map[string]any{"name": "archive"}}}},
 		"adConnections": []any{map[string]any{"domain": "corp.example", "appInstanceId": "0oaCorpAD", "accounts": []any{
@@ -400,63 +401,111 @@ func TestDirectorySeedToReveal(t *testing.T) {
 			}
 		}
 
-		// A policy grants the seeded group "operators" (alice) reveal on the shared account; erin
-		// is in no group.
-		ops, err := e.opa.GetGroup(e.ctx, "operators")
-		e.must(err)
-		selector, err := json.Marshal(map[string]any{"_type": "active_directory_based_resource", "selectors": []any{map[string]any{
-			"selector_type": "active_directory", "selector": map[string]any{"_type": "active_directory",
-				"shared_accounts": map[string]any{"by_matching_names": []string{"svc-backup"}, "by_domain": []string{"corp.example"}}}}}})
-		e.must(err)
-		_, err = e.opa.CreateSecurityPolicy(e.ctx, client.SecurityPolicy{Name: "operators reveal", Active: true,
-			Principals:    client.SecurityPolicyPrincipals{UserGroups: []client.NamedObject{{ID: ops.ID}}},
-			ResourceGroup: &client.NamedObject{ID: e.rg.ID},
-			Rules: []client.SecurityPolicyRule{{Name: "backup", ResourceType: pam.ActiveDirectoryBasedResource, ResourceSelector: selector,
-				Privileges: []client.SecurityPolicyPrivilege{client.Grant("reveal_password")}}}})
-		e.must(err)
+		// Policies: the seeded group "operators" (alice) may reveal the shared account; "staff"
+		// (alice, bob, erin) the individual accounts matched to them.
+		policy := func(name, group string, selector map[string]any) {
+			g, err := e.opa.GetGroup(e.ctx, group)
+			e.must(err)
+			raw, err := json.Marshal(map[string]any{"_type": "active_directory_based_resource", "selectors": []any{map[string]any{
+				"selector_type": "active_directory", "selector": selector}}})
+			e.must(err)
+			_, err = e.opa.CreateSecurityPolicy(e.ctx, client.SecurityPolicy{Name: name, Active: true,
+				Principals:    client.SecurityPolicyPrincipals{UserGroups: []client.NamedObject{{ID: g.ID}}},
+				ResourceGroup: &client.NamedObject{ID: e.rg.ID},
+				Rules: []client.SecurityPolicyRule{{Name: name, ResourceType: pam.ActiveDirectoryBasedResource, ResourceSelector: raw,
+					Privileges: []client.SecurityPolicyPrivilege{client.Grant("reveal_password")}}}})
+			e.must(err)
+		}
+		policy("operators reveal", "operators", map[string]any{"_type": "active_directory",
+			"shared_accounts": map[string]any{"by_matching_names": []string{"svc-backup"}, "by_domain": []string{"corp.example"}}})
+		policy("own accounts", "staff", map[string]any{"_type": "active_directory",
+			"individual_accounts": map[string]any{"by_domain": []string{"corp.example"}}})
 
-		user := func(name string) *client.OPA {
+		users := map[string]*client.OPA{}
+		for _, name := range []string{"alice", "bob", "carol", "erin"} {
 			ut, err := e.s.Client.MintUserToken(e.ctx, seedTeam, name)
 			e.must(err)
-			return client.NewOPAWithToken(e.s.URL, seedTeam, ut.BearerToken, client.WithHTTPClient(e.s.HTTP))
+			users[name] = client.NewOPAWithToken(e.s.URL, seedTeam, ut.BearerToken, client.WithHTTPClient(e.s.HTTP))
 		}
-		alice, erinOPA := user("alice"), user("erin")
-		domains, err := alice.ListADDomains(e.ctx)
+		// visible lists the account names a user sees in corp.example, sorted.
+		visible := func(name string) string {
+			t.Helper()
+			l, err := users[name].ListADAccountsEndUser(e.ctx, e.conn.ID)
+			e.must(err)
+			var out []string
+			for _, a := range l {
+				out = append(out, a.Account.Username)
+			}
+			slices.Sort(out)
+			return strings.Join(out, ",")
+		}
+		domains, err := users["alice"].ListADDomains(e.ctx)
 		e.must(err)
 		if len(domains) != 1 || domains[0].ID != e.conn.ID {
 			t.Fatalf("alice's domains %+v", domains)
 		}
-		visible, err := alice.ListADAccountsEndUser(e.ctx, e.conn.ID)
-		e.must(err)
-		if len(visible) != 1 || visible[0].Account.Username != "svc-backup" || !visible[0].CheckoutDetails.CheckoutRequired {
-			t.Fatalf("alice's accounts %+v", visible)
+		// alice's own account is forced unmatched; erin has contractor by hand; carol is in no
+		// group (and ops is a duplicate): the domain is hidden from her.
+		for name, want := range map[string]string{"alice": "svc-backup", "bob": "adm-bob", "erin": "contractor"} {
+			if got := visible(name); got != want {
+				t.Fatalf("%s sees %q, want %q", name, got, want)
+			}
 		}
+		if ds, err := users["carol"].ListADDomains(e.ctx); err != nil || len(ds) != 0 {
+			t.Fatalf("carol's domains %+v %v", ds, err)
+		}
+		_, err = users["carol"].ListADAccountsEndUser(e.ctx, e.conn.ID)
+		wantStatus(t, err, http.StatusNotFound)
 
 		key, err := rsa.GenerateKey(rand.Reader, 2048)
 		e.must(err)
 		jwk, err := jose.JSONWebKey{Key: &key.PublicKey, Algorithm: "RSA-OAEP-256", Use: "enc"}.MarshalJSON()
 		e.must(err)
-		backup := acc["svc-backup"].ID
-		_, err = erinOPA.RevealADAccountPassword(e.ctx, e.conn.ID, backup, "password", jwk)
-		wantStatus(t, err, http.StatusForbidden)
-		jwe, err := alice.RevealADAccountPassword(e.ctx, e.conn.ID, backup, "password", jwk)
-		e.must(err)
-		pw, err := vault.Decrypt(jwe, key)
-		e.must(err)
-		inDirectory, _, err := e.s.Client.DirectoryPassword(e.ctx, seedTeam, backup)
-		e.must(err)
-		if len(pw) == 0 || string(pw) != inDirectory {
-			t.Fatalf("revealed %d bytes, not the directory's password", len(pw))
+		// reveal is a user's reveal of an account, checked against the admin directory endpoint.
+		reveal := func(user, account string) {
+			t.Helper()
+			id := e.accounts()[account].ID
+			jwe, err := users[user].RevealADAccountPassword(e.ctx, e.conn.ID, id, "password", jwk)
+			e.must(err)
+			pw, err := vault.Decrypt(jwe, key)
+			e.must(err)
+			inDirectory, _, err := e.s.Client.DirectoryPassword(e.ctx, seedTeam, id)
+			e.must(err)
+			if len(pw) == 0 || string(pw) != inDirectory {
+				t.Fatalf("%s revealed %d bytes of %s, not the directory's password", user, len(pw), account)
+			}
 		}
+		backup := acc["svc-backup"].ID
+		_, err = users["erin"].RevealADAccountPassword(e.ctx, e.conn.ID, backup, "password", jwk)
+		wantStatus(t, err, http.StatusForbidden)
+		_, err = users["alice"].RevealADAccountPassword(e.ctx, e.conn.ID, acc["alice"].ID, "password", jwk)
+		wantStatus(t, err, http.StatusForbidden)
+		reveal("alice", "svc-backup")
 		d, err = e.opa.GetProjectADAccount(e.ctx, e.rg.ID, e.web.ID, backup)
 		e.must(err)
 		if d.CheckoutStatus != "checked_out" || d.LastCheckoutUser != "alice" {
 			t.Fatalf("svc-backup after the reveal %+v", d)
 		}
+		reveal("erin", "contractor")
+
+		// alice's account is given back to the rule's match: she sees and reveals it.
+		m, err = e.opa.UpdateADAccountMatch(e.ctx, e.conn.ID, acc["alice"].ID, client.ADMatch{})
+		e.must(err)
+		if m.ForceNoMatch || m.MatchOverrideUserID != "" || m.RuleMatchUserID != e.userID("alice") {
+			t.Fatalf("alice's match given back %+v", m)
+		}
+		want["alice"] = pam.MatchExact + ":alice"
+		if m := e.matches(); !maps.Equal(m, want) {
+			t.Fatalf("matches after alice's is given back %v, want %v", m, want)
+		}
+		if got := visible("alice"); got != "alice,svc-backup" {
+			t.Fatalf("alice sees %q after her match is given back", got)
+		}
+		reveal("alice", "alice")
 
 		// The domain changes: the seed is loaded again with contractor gone and frank new, and
 		// dave leaves. The next sync drops contractor with its manual match, matches frank by
-		// email and resolves the shared mailbox to carol; alice's forced no-match stays.
+		// email and resolves the shared mailbox to carol.
 		doc, err := json.Marshal(directorySeed(true))
 		e.must(err)
 		res, err := e.s.Client.LoadSeed(e.ctx, doc)
@@ -470,7 +519,7 @@ func TestDirectorySeedToReveal(t *testing.T) {
 			t.Fatalf("matches before the sync %v, want %v", m, want)
 		}
 		e.sync()
-		want = map[string]string{"alice": pam.MatchNone + ":", "adm-bob": pam.MatchPartial + ":bob",
+		want = map[string]string{"alice": pam.MatchExact + ":alice", "adm-bob": pam.MatchPartial + ":bob",
 			"ops": pam.MatchExact + ":carol", "frank": pam.MatchNone + ":"}
 		if m := e.matches(); !maps.Equal(m, want) {
 			t.Fatalf("matches after the domain changed %v, want %v", m, want)
@@ -479,6 +528,12 @@ func TestDirectorySeedToReveal(t *testing.T) {
 			t.Fatalf("web after the domain changed: %s", got)
 		}
 		_, err = e.opa.GetProjectADAccount(e.ctx, e.rg.ID, e.web.ID, acc["contractor"].ID)
+		wantStatus(t, err, http.StatusNotFound)
+		// erin's only account went with contractor: the domain is hidden from her now.
+		if ds, err := users["erin"].ListADDomains(e.ctx); err != nil || len(ds) != 0 {
+			t.Fatalf("erin's domains after contractor left %+v %v", ds, err)
+		}
+		_, err = users["erin"].RevealADAccountPassword(e.ctx, e.conn.ID, acc["contractor"].ID, "password", jwk)
 		wantStatus(t, err, http.StatusNotFound)
 		// frank has no user yet: created, he matches on the next sync.
 		_, err = e.s.Client.CreateTeamUser(e.ctx, seedTeam, client.TeamUser{Name: "frank", Email: "Frank@corp.example", FirstName: "Frank", LastName: "Wu"})
