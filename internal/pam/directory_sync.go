@@ -98,6 +98,31 @@ func (a *ADAccount) place(rules []ADRule, now time.Time) {
 	}
 }
 
+// unplaceADAccounts places the accounts of a deleted project in none; an account in no project
+// matches no user by rule.
+func unplaceADAccounts(ctx context.Context, q store.Queries, teamID, projectID string) error {
+	recs, err := q.ListADAccounts(ctx, teamID, store.ADAccountFilter{ProjectID: projectID}, store.Page{})
+	if err != nil {
+		return err
+	}
+	placed, err := adAccountsOf(recs)
+	if err != nil {
+		return err
+	}
+	for _, a := range placed {
+		a.ResourceGroupID, a.ProjectID = "", ""
+		a.Match.RuleMatchUserID, a.Match.RuleStatus = "", ""
+		rec, err := a.record(teamID)
+		if err != nil {
+			return err
+		}
+		if err := q.PutADAccount(ctx, rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // activeHumans are the users accounts may match.
 func activeHumans(ctx context.Context, q store.Queries, teamID string) ([]store.OPAUser, error) {
 	all, err := q.ListOPAUsers(ctx, teamID, store.UserHuman, store.Page{})

@@ -100,10 +100,17 @@ func (s *Service) UpdateProject(ctx context.Context, teamID, rgID, id string, in
 	return s.counted(ctx, out)
 }
 
-// DeleteProject removes a project; it is gone at once (GET answers 404, its name is free).
+// DeleteProject removes a project; it is gone at once (GET answers 404, its name is free). Its
+// AD account rules go with it and the AD accounts placed in it are placed in no project, as a
+// sync without those rules would leave them.
 func (s *Service) DeleteProject(ctx context.Context, teamID, rgID, id string) error {
 	if !storable(rgID) || !storable(id) {
 		return fault.Missing(id, "Project")
 	}
-	return missing(s.Store.DeleteProject(ctx, teamID, rgID, id), id, "Project")
+	return missing(s.Store.InTx(ctx, func(q store.Queries) error {
+		if err := q.DeleteProject(ctx, teamID, rgID, id); err != nil {
+			return err
+		}
+		return unplaceADAccounts(ctx, q, teamID, id)
+	}), id, "Project")
 }

@@ -568,5 +568,30 @@ func TestDirectorySeedToReveal(t *testing.T) {
 		if corp.Domain != "corp.example" || corp.Status != pam.ADConnected || len(corp.Accounts) != 5 || corp.Accounts[3].SAMAccountName != "frank" {
 			t.Fatalf("snapshot's corp.example %+v", corp)
 		}
+
+		// The web project is deleted: its rules go with it and its accounts are placed in no
+		// project at once, not at the next sync, so nobody sees or reveals them any more.
+		e.must(e.opa.DeleteProject(e.ctx, e.rg.ID, e.web.ID))
+		if rules, err := e.opa.ListADRules(e.ctx, e.conn.ID); err != nil || len(rules) != 0 {
+			t.Fatalf("rules after the project went %+v %v", rules, err)
+		}
+		unplaced := func(when string) {
+			t.Helper()
+			for name, a := range e.accounts() {
+				if a.Project != nil || a.ResourceGroup != nil || a.MatchedUser != nil && a.MatchStatus != pam.MatchManual {
+					t.Fatalf("%s: %s is still placed or matched: %+v", when, name, a)
+				}
+			}
+		}
+		unplaced("the project deleted")
+		if ds, err := users["alice"].ListADDomains(e.ctx); err != nil || len(ds) != 0 {
+			t.Fatalf("alice's domains after the project went %+v %v", ds, err)
+		}
+		_, err = users["alice"].RevealADAccountPassword(e.ctx, e.conn.ID, backup, "password", jwk)
+		wantStatus(t, err, http.StatusNotFound)
+		_, err = e.opa.GetADCheckoutSettings(e.ctx, e.rg.ID, e.web.ID)
+		wantStatus(t, err, http.StatusNotFound)
+		e.sync()
+		unplaced("the next sync")
 	})
 }
