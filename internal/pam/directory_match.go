@@ -192,12 +192,8 @@ func (s *Service) SetADAccountMatch(ctx context.Context, teamID, connID, id stri
 			}
 		}
 		a.Match.OverrideUserID, a.Match.ForceNoMatch = in.OverrideUserID, in.ForceNoMatch
-		rec, err := a.record(teamID)
-		if err != nil {
-			return err
-		}
 		out = a
-		return q.PutADAccount(ctx, rec)
+		return putADAccount(ctx, q, teamID, a)
 	})
 	return out, err
 }

@@ -41,11 +41,7 @@ func (s *Service) ForceSyncAD(ctx context.Context, teamID, connID string) error 
 		if err != nil {
 			return err
 		}
-		recs, err := q.ListADAccounts(ctx, teamID, store.ADAccountFilter{ConnectionID: connID}, store.Page{})
-		if err != nil {
-			return err
-		}
-		old, err := adAccountsOf(recs)
+		old, err := readADAccounts(ctx, q, teamID, store.ADAccountFilter{ConnectionID: connID})
 		if err != nil {
 			return err
 		}
@@ -65,11 +61,7 @@ func (s *Service) ForceSyncAD(ctx context.Context, teamID, connID string) error 
 			if a.AccountType == ADIndividual && a.ProjectID != "" {
 				a.Match.RuleMatchUserID, a.Match.RuleStatus = settings.ruleMatch(e, users)
 			}
-			rec, err := a.record(teamID)
-			if err != nil {
-				return err
-			}
-			if err := q.PutADAccount(ctx, rec); err != nil {
+			if err := putADAccount(ctx, q, teamID, a); err != nil {
 				return err
 			}
 		}
@@ -101,26 +93,36 @@ func (a *ADAccount) place(rules []ADRule, now time.Time) {
 // unplaceADAccounts places the accounts of a deleted project in none; an account in no project
 // matches no user by rule.
 func unplaceADAccounts(ctx context.Context, q store.Queries, teamID, projectID string) error {
-	recs, err := q.ListADAccounts(ctx, teamID, store.ADAccountFilter{ProjectID: projectID}, store.Page{})
-	if err != nil {
-		return err
-	}
-	placed, err := adAccountsOf(recs)
+	placed, err := readADAccounts(ctx, q, teamID, store.ADAccountFilter{ProjectID: projectID})
 	if err != nil {
 		return err
 	}
 	for _, a := range placed {
 		a.ResourceGroupID, a.ProjectID = "", ""
 		a.Match.RuleMatchUserID, a.Match.RuleStatus = "", ""
-		rec, err := a.record(teamID)
-		if err != nil {
-			return err
-		}
-		if err := q.PutADAccount(ctx, rec); err != nil {
+		if err := putADAccount(ctx, q, teamID, a); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// readADAccounts reads every account the filter selects.
+func readADAccounts(ctx context.Context, q store.Queries, teamID string, f store.ADAccountFilter) ([]ADAccount, error) {
+	recs, err := q.ListADAccounts(ctx, teamID, f, store.Page{})
+	if err != nil {
+		return nil, err
+	}
+	return adAccountsOf(recs)
+}
+
+// putADAccount stores an account.
+func putADAccount(ctx context.Context, q store.Queries, teamID string, a ADAccount) error {
+	rec, err := a.record(teamID)
+	if err != nil {
+		return err
+	}
+	return q.PutADAccount(ctx, rec)
 }
 
 // activeHumans are the users accounts may match.
