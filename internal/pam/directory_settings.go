@@ -41,7 +41,9 @@ type ADCheckoutSettingsInput struct {
 	ExcludeList     []ADAccountRef
 }
 
-func adKey(domain, sid string) string { return domain + `\` + sid }
+// adKey names an account in a project's settings lists: its domain, which DNS compares ignoring
+// case, in lower case (a list written "CORP.Example" applies to corp.example's accounts), and its SID.
+func adKey(domain, sid string) string { return strings.ToLower(domain) + `\` + sid }
 
 func refOfKey(key string) ADAccountRef {
 	domain, sid, _ := strings.Cut(key, `\`)

@@ -375,10 +375,11 @@ func TestDirectorySeedToReveal(t *testing.T) {
 			t.Fatalf("contractor's details %+v", d)
 		}
 
-		// Checkout settings name accounts by SID: a known one is resolved, an unknown one missing.
+		// Checkout settings name accounts by domain and SID: a known one is resolved (its domain
+		// compared ignoring case, answered in lower case), an unknown one missing.
 		e.must(e.opa.UpdateADCheckoutSettings(e.ctx, e.rg.ID, e.web.ID, client.ADCheckoutSettings{CheckoutRequired: true,
 			CheckoutDurationInSeconds: 3600,
-			IncludeList: []client.ADAccountRef{{Domain: "corp.example", AccountSID: "S-1-5-21-9-1201"},
+			IncludeList: []client.ADAccountRef{{Domain: "CORP.Example", AccountSID: "S-1-5-21-9-1201"},
 				{Domain: "corp.example", AccountSID: "S-1-5-21-9-9999"}},
 			ExcludeList: []client.ADAccountRef{}}))
 		cs, err := e.opa.GetADCheckoutSettings(e.ctx, e.rg.ID, e.web.ID)
@@ -389,7 +390,7 @@ func TestDirectorySeedToReveal(t *testing.T) {
 		for _, ref := range cs.IncludeList {
 			switch ref.AccountSID {
 			case "S-1-5-21-9-1201":
-				if ref.AccountName != "svc-backup" || ref.Missing == nil || *ref.Missing {
+				if ref.AccountName != "svc-backup" || ref.Missing == nil || *ref.Missing || ref.Domain != "corp.example" {
 					t.Fatalf("known account %+v", ref)
 				}
 			case "S-1-5-21-9-9999":
@@ -449,6 +450,14 @@ func TestDirectorySeedToReveal(t *testing.T) {
 		for name, want := range map[string]string{"alice": "svc-backup", "bob": "adm-bob", "erin": "contractor"} {
 			if got := visible(name); got != want {
 				t.Fatalf("%s sees %q, want %q", name, got, want)
+			}
+		}
+		// Only svc-backup is on the include list (written in another case): it alone needs a checkout.
+		for _, name := range []string{"alice", "erin"} {
+			l, err := users[name].ListADAccountsEndUser(e.ctx, e.conn.ID)
+			e.must(err)
+			if l[0].CheckoutDetails.CheckoutRequired != (name == "alice") {
+				t.Fatalf("%s's %s: checkout required %v", name, l[0].Account.Username, l[0].CheckoutDetails.CheckoutRequired)
 			}
 		}
 		if ds, err := users["carol"].ListADDomains(e.ctx); err != nil || len(ds) != 0 {
