@@ -263,6 +263,15 @@ func TestDirectorySeedToReveal(t *testing.T) {
 			t.Fatalf("web after the first rules: %s", got)
 		}
 
+		// Bad input is refused whole: a priority past the last rule, a project of no resource group.
+		_, err = e.opa.ReorderADRules(e.ctx, e.conn.ID, map[string]int{people.ID: 1, archive.ID: 4})
+		wantStatus(t, err, http.StatusBadRequest)
+		_, err = e.opa.CreateADRule(e.ctx, e.conn.ID, client.ADRule{Name: "stray", RuleType: pam.ADShared,
+			OrganizationalUnits: []string{serviceOU}, Project: client.NamedObject{ID: e.web.ID}, ResourceGroup: client.NamedObject{ID: e.web.ID}})
+		wantStatus(t, err, http.StatusBadRequest)
+		if rules, err := e.opa.ListADRules(e.ctx, e.conn.ID); err != nil || len(rules) != 3 || rules[0].ID != archive.ID {
+			t.Fatalf("rules after refused changes %+v %v", rules, err)
+		}
 		ordered, err := e.opa.ReorderADRules(e.ctx, e.conn.ID, map[string]int{people.ID: 1})
 		e.must(err)
 		if len(ordered) != 3 || ordered[0].ID != people.ID || ordered[1].ID != archive.ID || ordered[2].ID != services.ID ||
