@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/store"
@@ -46,7 +47,18 @@ func (s *Service) CreateADConnection(ctx context.Context, teamID string, in NewA
 	}
 	c := store.ADConnection{ID: newID(), TeamID: teamID, Domain: in.Domain, AppInstanceID: in.AppInstanceID, Status: in.Status,
 		SyncStatus: ADNotSynced, Directory: []byte("[]"), RuleSettings: []byte("{}"), CreatedAt: s.Clock.Now()}
-	if err := s.Store.CreateADConnection(ctx, c); err != nil {
+	err := s.Store.InTx(ctx, func(q store.Queries) error {
+		all, err := q.ListADConnections(ctx, teamID, store.Page{})
+		if err != nil {
+			return err
+		}
+		// DNS names ignore case: CORP.Example is the domain corp.example already connected.
+		if slices.ContainsFunc(all, func(o store.ADConnection) bool { return strings.EqualFold(o.Domain, in.Domain) }) {
+			return store.ErrConflict
+		}
+		return q.CreateADConnection(ctx, c)
+	})
+	if err != nil {
 		return ADConnection{}, taken(err, "connection", in.Domain, "team")
 	}
 	return ADConnection{c}, nil

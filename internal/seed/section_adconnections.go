@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/keyward/keyward/internal/ids"
 	"github.com/keyward/keyward/internal/pam"
@@ -16,7 +17,7 @@ import (
 const appInstancePrefix = "0oa"
 
 // adConnection is an Active Directory connection with the accounts its domain holds (Okta's
-// side: an OPA force_sync then applies them); matched by domain. The accounts are fed again
+// side: an OPA force_sync then applies them); matched by domain, ignoring case. The accounts are fed again
 // only when they differ from what the domain holds.
 type adConnection struct {
 	Domain        string      `json:"domain"`
@@ -44,7 +45,7 @@ func loadADConnections(ctx context.Context, r *run, team store.Team, items []adC
 		return err
 	}
 	for _, it := range items {
-		i := slices.IndexFunc(conns, func(c store.ADConnection) bool { return c.Domain == it.Domain })
+		i := slices.IndexFunc(conns, func(c store.ADConnection) bool { return strings.EqualFold(c.Domain, it.Domain) })
 		var c store.ADConnection
 		if i >= 0 {
 			c = conns[i]

@@ -40,9 +40,9 @@ func directorySeed(changed bool) map[string]any {
 		}
 		return a
 	}
-	last := account("S-1-5-21-9-1104", "contractor", peopleOU, "", pam.ADIndividual)
-	if changed {
-		last = account("S-1-5-21-9-1105", "frank", peopleOU, "frank@corp.example", pam.ADIndividual)
+	domain, last := "corp.example", account("S-1-5-21-9-1104", "contractor", peopleOU, "", pam.ADIndividual)
+	if changed { // and its domain written as another tool spells it
+		domain, last = "Corp.Example", account("S-1-5-21-9-1105", "frank", peopleOU, "frank@corp.example", pam.ADIndividual)
 	}
 	return map[string]any{"version": 1, "opa": map[string]any{"teams": []any{map[string]any{
 		"name": seedTeam, "serviceUser": "corp-admin", "key": map[string]string{"id": seedKeyID, "secret": seedKeySecret},
@@ -57,7 +57,7 @@ func directorySeed(changed bool) map[string]any {
 			map[string]any{"name": "staff", "members": []string{"alice", "bob", "erin"}}},
 		"resourceGroups": []any{map[string]any{"name": "infra", "adminGroups": []string{"keyward-admins"},
 			"projects": []any{map[string]any{"name": "web"}, map[string]any{"name": "archive"}}}},
-		"adConnections": []any{map[string]any{"domain": "corp.example", "appInstanceId": "0oaCorpAD", "accounts": []any{
+		"adConnections": []any{map[string]any{"domain": domain, "appInstanceId": "0oaCorpAD", "accounts": []any{
 			account("S-1-5-21-9-1101", "alice", peopleOU, "alice@corp.example", pam.ADIndividual),
 			account("S-1-5-21-9-1102", "adm-bob", peopleOU, "", pam.ADIndividual),
 			account("S-1-5-21-9-1103", "ops", peopleOU, "ops@corp.example", pam.ADIndividual),
@@ -530,6 +530,12 @@ func TestDirectorySeedToReveal(t *testing.T) {
 		e.must(err)
 		if len(res.Created) != 1 || res.Created["adAccountFeeds"] != 1 {
 			t.Fatalf("the changed seed created %v", res.Created)
+		}
+		// The same domain in other letters is the same connection, for the admin API too.
+		_, err = e.s.Client.CreateADConnection(e.ctx, seedTeam, client.ADConnection{Domain: "CORP.EXAMPLE", AppInstanceID: "0oaOther"})
+		wantStatus(t, err, http.StatusConflict)
+		if conns, err := e.opa.ListADConnections(e.ctx); err != nil || len(conns) != 2 {
+			t.Fatalf("connections after the changed seed %+v %v", conns, err)
 		}
 		_, err = e.s.Client.SetTeamUserStatus(e.ctx, seedTeam, "dave", "DISABLED")
 		e.must(err)
