@@ -359,6 +359,11 @@ func TestDirectorySeedToReveal(t *testing.T) {
 		}
 		_, err = e.opa.UpdateADAccountMatch(e.ctx, e.conn.ID, acc["ops"].ID, client.ADMatch{MatchOverrideUserID: erin, ForceNoMatch: true})
 		wantStatus(t, err, http.StatusBadRequest)
+		// Only a human user of the team can be matched.
+		svc, err := e.opa.GetUser(e.ctx, "corp-admin")
+		e.must(err)
+		_, err = e.opa.UpdateADAccountMatch(e.ctx, e.conn.ID, acc["ops"].ID, client.ADMatch{MatchOverrideUserID: svc.ID})
+		wantStatus(t, err, http.StatusBadRequest)
 		want["contractor"], want["alice"] = pam.MatchManual+":erin", pam.MatchNone+":"
 		if m := e.matches(); !maps.Equal(m, want) {
 			t.Fatalf("matches after the overrides %v, want %v", m, want)
