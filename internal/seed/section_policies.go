@@ -56,7 +56,11 @@ func loadSecurityPolicies(ctx context.Context, r *run, team store.Team, items []
 		if it.Rules == nil {
 			return invalid(at + "rules: is required")
 		}
-		rules, err := opa.DecodePolicyRules(it.Rules)
+		raw, err := accountRefs(ctx, r.Service, team, it.Rules, at, true)
+		if err != nil {
+			return err
+		}
+		rules, err := opa.DecodePolicyRules(raw)
 		if err != nil {
 			return within(at[:len(at)-1], err)
 		}
@@ -91,6 +95,9 @@ func exportSecurityPolicies(ctx context.Context, s *Service, team store.Team) ([
 		if err != nil {
 			return nil, err
 		}
+		if rules, err = accountRefs(ctx, s, team, rules, "", false); err != nil {
+			return nil, err
+		}
 		it := securityPolicy{Name: p.Name, Description: p.Description, Active: p.Active, Type: p.Type,
 			WorkloadRoles: p.WorkloadRoles, Rules: rules}
 		if j := slices.IndexFunc(rgs, func(rg store.ResourceGroup) bool { return rg.ID == p.ResourceGroupID }); j >= 0 {
@@ -103,4 +110,61 @@ func exportSecurityPolicies(ctx context.Context, s *Service, team store.Team) ([
 		out[i] = it
 	}
 	return byName(out, func(p securityPolicy) string { return p.Name }), nil
+}
+
+// accountKinds are the rule resource types that pick UD or SaaS accounts, with the kind of
+// account their selectors name.
+var accountKinds = map[string]string{pam.OktaAppBasedResource: store.ServiceAccountUD,
+	pam.ManagedSaaSAppBasedResource: store.ServiceAccountSaaS, pam.UnmanagedSaaSAppBasedResource: store.ServiceAccountSaaS}
+
+// accountRefs rewrites the accounts that rules of UD and SaaS resource types select
+// (resource_selector.selectors[].selector.service_account.id): from their Okta ids to the
+// team's account ids when loading (an unknown one is bad input naming the field), and back
+// when exporting, so that a document does not depend on generated ids. Other rules are kept.
+func accountRefs(ctx context.Context, s *Service, team store.Team, raw json.RawMessage, at string, load bool) (json.RawMessage, error) {
+	var rules []map[string]any
+	if err := json.Unmarshal(raw, &rules); err != nil {
+		return raw, nil // the rules' own decoding names what is wrong
+	}
+	changed := false
+	maps := map[string]accountIDs{}
+	for i, rule := range rules {
+		kind, ok := accountKinds[fmt.Sprint(rule["resource_type"])]
+		if !ok {
+			continue
+		}
+		sel, _ := rule["resource_selector"].(map[string]any)
+		list, _ := sel["selectors"].([]any)
+		for j, one := range list {
+			o, _ := one.(map[string]any)
+			inner, _ := o["selector"].(map[string]any)
+			acct, _ := inner["service_account"].(map[string]any)
+			id, _ := acct["id"].(string)
+			if id == "" {
+				continue
+			}
+			m, ok := maps[kind]
+			if !ok {
+				var err error
+				if m, err = teamAccountIDs(ctx, s, team, kind); err != nil {
+					return nil, err
+				}
+				maps[kind] = m
+			}
+			to, known := m.toOkta[id]
+			if load {
+				to, known = m.toID[id]
+			}
+			if !known && load {
+				return nil, invalid(fmt.Sprintf("%srules[%d].resource_selector.selectors[%d].selector.service_account.id: %s is not an account of the team", at, i, j, id))
+			}
+			if known {
+				acct["id"], changed = to, true
+			}
+		}
+	}
+	if !changed {
+		return raw, nil
+	}
+	return json.Marshal(rules)
 }

@@ -29,8 +29,10 @@ func opaStateListing(t testing.TB, c *client.OPA) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	accounts := map[string]string{} // ids to names, for the policies naming accounts
 	for _, a := range staged {
 		out = append(out, "staged "+accountLine(a))
+		accounts[a.ID] = a.Name
 	}
 	policies, err := c.ListSecurityPolicies(ctx, client.ListOptions{})
 	if err != nil {
@@ -56,6 +58,7 @@ func opaStateListing(t testing.TB, c *client.OPA) []string {
 				}
 				for _, a := range as {
 					out = append(out, at+"assigned "+accountLine(a))
+					accounts[a.ID] = a.Name
 				}
 				cs, err := c.GetServiceAccountCheckoutSettings(ctx, kind, rg.ID, p.ID)
 				if err != nil {
@@ -89,7 +92,11 @@ func opaStateListing(t testing.TB, c *client.OPA) []string {
 		for i := range p.Rules {
 			p.Rules[i].SecurityPolicyID = nil
 		}
-		rules, _ := json.Marshal(p.Rules)
+		js, _ := json.Marshal(p.Rules)
+		rules := string(js)
+		for id, name := range accounts {
+			rules = strings.ReplaceAll(rules, `"id":"`+id+`"`, `"account":"`+name+`"`)
+		}
 		out = append(out, fmt.Sprintf("policy %s %q %v in %s for %v: %s", p.Name, p.Description, p.Active, rgNames[p.ResourceGroup.ID], groups, rules))
 	}
 	slices.Sort(out)
@@ -114,7 +121,7 @@ func TestSeedAccountsPoliciesSettingsRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			for section, want := range map[string]int{"saasApps": 1, "saasAccounts": 2, "udAccounts": 2, "assignments": 2,
-				"securityPolicies": 1, "securityAdminGroups": 1, "projectSettings": 3} {
+				"securityPolicies": 2, "securityAdminGroups": 1, "projectSettings": 3} {
 				if res.Created[section] != want {
 					t.Errorf("created %d %s, want %d (%v)", res.Created[section], section, want, res.Created)
 				}
@@ -137,6 +144,11 @@ func TestSeedAccountsPoliciesSettingsRoundTrip(t *testing.T) {
 				return strings.HasPrefix(l, "policy sre-ssh ") && strings.Contains(l, "in production for [sre]") && strings.Contains(l, `"role":"web"`)
 			}) {
 				t.Errorf("no policy sre-ssh:\n%s", strings.Join(before, "\n"))
+			}
+			if !slices.ContainsFunc(before, func(l string) bool {
+				return strings.HasPrefix(l, "policy build-bot-reveal ") && strings.Contains(l, `"account":"build-bot"`)
+			}) {
+				t.Errorf("no policy build-bot-reveal naming the account by its id:\n%s", strings.Join(before, "\n"))
 			}
 			if !slices.ContainsFunc(before, func(l string) bool {
 				return strings.HasPrefix(l, "production/web server checkout {CheckoutRequired:true CheckoutDurationInSeconds:3600")
@@ -183,6 +195,8 @@ func TestSeedDanglingReferences(t *testing.T) {
 					"[0].resourceGroup"},
 				{"policy rule", "      securityPolicies: [{name: sp, active: true, resourceGroup: rg, rules: [{name: r, resource_type: server_based_resource, resource_selector: {selectors: []}, privileges: []}]}]\n",
 					"rules[0]"},
+				{"policy account", "      securityPolicies: [{name: sp, active: true, resourceGroup: rg, rules: [{name: r, resource_type: okta_app_based_resource, resource_selector: {selectors: [{selector_type: individual_okta_account, selector: {service_account: {id: nope}}}]}, privileges: [{privilege_type: reveal_password, privilege_value: {reveal_password: true}}]}]}]\n",
+					"[0].rules[0].resource_selector.selectors[0].selector.service_account.id: nope"},
 				{"security admin group", "", "nope"},
 				{"settings account", "", "settings.universalDirectory.checkout.includeList[0]"},
 			} {
