@@ -66,9 +66,11 @@ func loadSecurityPolicies(ctx context.Context, r *run, team store.Team, items []
 		}
 		in := pam.PolicyInput{GroupIDs: ids, Policy: pam.SecurityPolicy{Name: it.Name, Description: it.Description,
 			Active: it.Active, Type: it.Type, ResourceGroupID: rgs[j].ID, WorkloadRoles: it.WorkloadRoles, Rules: rules}}
-		if _, err := r.PAM.CreateTeamSecurityPolicy(ctx, team.ID, in); err != nil {
+		created, err := r.PAM.CreateTeamSecurityPolicy(ctx, team.ID, in)
+		if err != nil {
 			return within(at[:len(at)-1], err)
 		}
+		have = append(have, created) // a name given twice is one policy
 		r.made("securityPolicies")
 	}
 	return nil

@@ -68,7 +68,7 @@ func loadResourceGroups(ctx context.Context, r *run, team store.Team, items []re
 			rgID = rg.ID
 			r.made("resourceGroups")
 		}
-		if err := addSecurityAdminGroups(ctx, r, team, rgID, it.SecurityAdminGroups); err != nil {
+		if err := addSecurityAdminGroups(ctx, r, team, rgID, fmt.Sprintf("[%d]", n), it.SecurityAdminGroups); err != nil {
 			return err
 		}
 		if err := loadProjects(ctx, r, team, rgID, fmt.Sprintf("[%d].projects", n), it.Projects); err != nil {
@@ -80,7 +80,7 @@ func loadResourceGroups(ctx context.Context, r *run, team store.Team, items []re
 
 // addSecurityAdminGroups makes the named groups delegated security admin groups of the resource
 // group, keeping those it has.
-func addSecurityAdminGroups(ctx context.Context, r *run, team store.Team, rgID string, names []string) error {
+func addSecurityAdminGroups(ctx context.Context, r *run, team store.Team, rgID, at string, names []string) error {
 	if len(names) == 0 {
 		return nil
 	}
@@ -93,7 +93,12 @@ func addSecurityAdminGroups(ctx context.Context, r *run, team store.Team, rgID s
 		all = append(all, g.Name)
 	}
 	added := 0
-	for _, name := range names {
+	for i, name := range names {
+		if ok, err := exists(r.Store.GetOPAGroupByName(ctx, team.ID, name)); err != nil {
+			return err
+		} else if !ok {
+			return invalid(fmt.Sprintf("%s.securityAdminGroups[%d]: %s is not a group of the team", at, i, name))
+		}
 		if !slices.Contains(all, name) {
 			all = append(all, name)
 			added++

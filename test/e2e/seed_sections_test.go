@@ -197,7 +197,7 @@ func TestSeedDanglingReferences(t *testing.T) {
 					"rules[0]"},
 				{"policy account", "      securityPolicies: [{name: sp, active: true, resourceGroup: rg, rules: [{name: r, resource_type: okta_app_based_resource, resource_selector: {selectors: [{selector_type: individual_okta_account, selector: {service_account: {id: nope}}}]}, privileges: [{privilege_type: reveal_password, privilege_value: {reveal_password: true}}]}]}]\n",
 					"[0].rules[0].resource_selector.selectors[0].selector.service_account.id: nope"},
-				{"security admin group", "", "nope"},
+				{"security admin group", "", "[0].securityAdminGroups[0]: nope is not a group"},
 				{"settings account", "", "settings.universalDirectory.checkout.includeList[0]"},
 			} {
 				doc := head + c.doc
