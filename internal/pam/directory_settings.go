@@ -45,6 +45,21 @@ type ADCheckoutSettingsInput struct {
 // case, in lower case (a list written "CORP.Example" applies to corp.example's accounts), and its SID.
 func adKey(domain, sid string) string { return strings.ToLower(domain) + `\` + sid }
 
+// adKeysOf writes DOMAIN\SID keys as adKey does (the domain in lower case).
+func adKeysOf(keys []string) []string {
+	if keys == nil {
+		return nil
+	}
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = k
+		if domain, sid, ok := strings.Cut(k, `\`); ok {
+			out[i] = adKey(domain, sid)
+		}
+	}
+	return out
+}
+
 func refOfKey(key string) ADAccountRef {
 	domain, sid, _ := strings.Cut(key, `\`)
 	return ADAccountRef{Domain: domain, SID: sid}

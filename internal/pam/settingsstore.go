@@ -107,6 +107,9 @@ func (s *Service) SetCheckoutSettings(ctx context.Context, p Principal, rgID, pr
 // lists hold the kind's stored references: server account names, AD domain\SID keys, UD and
 // SaaS account ids.
 func (s *Service) PutProjectCheckoutSettings(ctx context.Context, teamID, projectID string, kind AccountKind, in CheckoutSettingsInput) error {
+	if kind == ActiveDirectoryAccounts {
+		in.IncludeList, in.ExcludeList = adKeysOf(in.IncludeList), adKeysOf(in.ExcludeList)
+	}
 	set, cs := in.settings()
 	if len(cs) > 0 {
 		return fault.Invalidf("CheckoutSettings", cs...)
@@ -168,6 +171,9 @@ func (s *Service) SetPasswordPolicy(ctx context.Context, p Principal, rgID, proj
 // PutProjectPasswordPolicy replaces a project's password policy for a kind of account on the
 // team's own authority, checking no caller's roles (what loading a seed document does).
 func (s *Service) PutProjectPasswordPolicy(ctx context.Context, teamID, projectID string, kind AccountKind, in PasswordPolicyInput) (PasswordPolicy, error) {
+	if kind == ActiveDirectoryAccounts {
+		in.RotationInclude, in.RotationExclude = adKeysOf(in.RotationInclude), adKeysOf(in.RotationExclude)
+	}
 	pol, cs := in.policy()
 	if len(cs) > 0 {
 		return PasswordPolicy{}, fault.Invalidf("PasswordPolicy", cs...)

@@ -56,7 +56,9 @@ func directorySeed(changed bool) map[string]any {
 		"groups": []any{map[string]any{"name": "operators", "members": []string{"alice"}},
 			map[string]any{"name": "staff", "members": []string{"alice", "bob", "erin"}}},
 		"resourceGroups": []any{map[string]any{"name": "infra", "adminGroups": []string{"keyward-admins"},
-			"projects": []any{map[string]any{"name": "web"}, map[string]any{"name": "archive"}}}},
+			"projects": []any{map[string]any{"name": "web", "settings": map[string]any{"activeDirectory": map[string]any{
+				"checkout": map[string]any{"required": true, "durationSeconds": 1800, "includeList": []string{`CORP.EXAMPLE\S-1-5-21-9-1201`}}}}},
+				map[string]any{"name": "archive"}}}},
 		"adConnections": []any{map[string]any{"domain": domain, "appInstanceId": "0oaCorpAD", "accounts": []any{
 			account("S-1-5-21-9-1101", "alice", peopleOU, "alice@corp.example", pam.ADIndividual),
 			account("S-1-5-21-9-1102", "adm-bob", peopleOU, "", pam.ADIndividual),
@@ -387,6 +389,14 @@ func TestDirectorySeedToReveal(t *testing.T) {
 		e.must(err)
 		if d.MatchStatus != pam.MatchManual || d.MatchedUser == nil || d.MatchedUser.ID != erin || d.SID != "S-1-5-21-9-1104" {
 			t.Fatalf("contractor's details %+v", d)
+		}
+
+		// The seeded checkout settings name svc-backup, their domain in capitals.
+		seeded, err := e.opa.GetADCheckoutSettings(e.ctx, e.rg.ID, e.web.ID)
+		e.must(err)
+		if !seeded.CheckoutRequired || seeded.CheckoutDurationInSeconds != 1800 || len(seeded.IncludeList) != 1 ||
+			seeded.IncludeList[0].Domain != "corp.example" || seeded.IncludeList[0].AccountName != "svc-backup" {
+			t.Fatalf("seeded checkout settings %+v", seeded)
 		}
 
 		// Checkout settings name accounts by domain and SID: a known one is resolved (its domain
