@@ -3,7 +3,9 @@ package opa
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
 
 	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/pam"
@@ -57,7 +59,7 @@ func (r policyRule) rule(at string) (pam.PolicyRule, []string) {
 	} else if r.ResourceType == pam.ServerBasedResource {
 		var sel serverResourceSelector
 		if err := json.Unmarshal(r.ResourceSelector, &sel); err != nil {
-			cs = append(cs, at+".resource_selector: "+err.Error())
+			cs = append(cs, selectorDecodeCause(at+".resource_selector", err))
 		}
 		for i, s := range sel.Selectors {
 			server, c := s.domain(fmt.Sprintf("%s.resource_selector.selectors[%d]", at, i))
@@ -183,4 +185,37 @@ func selectorOf(s pam.ServerSelector) serverSelector {
 		out.AccountSelector = &accountSelector{Type: s.AccountSelector, Usernames: s.Usernames}
 	}
 	return out
+}
+
+// selectorDecodeCause words a resource selector that does not decode: a value of the wrong JSON
+// kind is named by its path and the kind expected (never Go's type names).
+func selectorDecodeCause(at string, err error) string {
+	var typeErr *json.UnmarshalTypeError
+	if !errors.As(err, &typeErr) {
+		return at + ": must be a JSON object"
+	}
+	field := at
+	if typeErr.Field != "" {
+		field += "." + typeErr.Field
+	}
+	return field + ": must be " + jsonKind(typeErr.Type)
+}
+
+// jsonKind names the JSON kind a Go type decodes from.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	default:
+		return "a number"
+	}
 }
