@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 
 	"github.com/keyward/keyward/internal/fault"
+	"github.com/keyward/keyward/internal/httpapi/wire"
 	"github.com/keyward/keyward/internal/pam"
 )
 
@@ -198,24 +198,5 @@ func selectorDecodeCause(at string, err error) string {
 	if typeErr.Field != "" {
 		field += "." + typeErr.Field
 	}
-	return field + ": must be " + jsonKind(typeErr.Type)
-}
-
-// jsonKind names the JSON kind a Go type decodes from.
-func jsonKind(t reflect.Type) string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.Struct, reflect.Map:
-		return "an object"
-	case reflect.Slice, reflect.Array:
-		return "an array"
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "true or false"
-	default:
-		return "a number"
-	}
+	return field + ": must be " + wire.JSONKind(typeErr.Type)
 }
