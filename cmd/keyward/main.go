@@ -51,6 +51,9 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	case "sim":
 		if err := sim.Main(ctx, args[1:], stdout, stderr); err != nil && !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(stderr, "keyward sim:", err)
+			if errors.Is(err, sim.ErrUsage) {
+				return 2
+			}
 			return 1
 		}
 		return 0

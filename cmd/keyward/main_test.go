@@ -51,6 +51,13 @@ func TestRun(t *testing.T) {
 			stderr: `invalid configuration:\naddr: .*\nlog-level: .*\nrate-limit: `},
 		{name: "serve with an unknown flag", args: []string{"serve", "--colour"}, code: 2, stderr: `-colour`},
 		{name: "serve with an argument", args: []string{"serve", "now"}, code: 2, stderr: `unexpected arguments: now`},
+		{name: "sim without settings", args: []string{"sim"}, code: 2,
+			stderr: "^keyward sim: invalid configuration:\n--url is required\n"},
+		{name: "sim with an argument", args: []string{"sim", "--url", "http://127.0.0.1:1", "--admin-token", "x", "now"}, code: 2,
+			stderr: `^keyward sim: unexpected arguments \["now"\]\n$`},
+		{name: "sim with an unknown flag", args: []string{"sim", "--colour"}, code: 2, stderr: `keyward sim: flag provided but not defined: -colour\n$`},
+		{name: "sim that cannot reach the server", args: []string{"sim", "--url", "http://127.0.0.1:1", "--admin-token", "x"}, code: 1,
+			stderr: `^keyward sim: listing releases: .*connection refused`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

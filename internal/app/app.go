@@ -96,6 +96,10 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 	}
 	// Credentials follow real time even under a virtual clock: a jump must not expire them.
 	realNow := clock.Real{}.Now
+	seedDoc, err := readSeedFile(cfg.Seed)
+	if err != nil {
+		return nil, err
+	}
 	if err := bootstrap(ctx, s, cfg, realNow(), out); err != nil {
 		return nil, err
 	}
@@ -121,7 +125,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 		Thresholds: agentpool.Thresholds{Disrupted: cfg.DisruptedAfter, Inactive: cfg.InactiveAfter}, Events: ev}}
 	seeder := &seed.Service{Store: s, Pools: d.pools, PAM: pamSvc, Auth: authn, Now: realNow, Events: ev,
 		DefaultTeam: cfg.OPATeam, AllowServerReset: cfg.AllowServerReset}
-	if err := loadSeedFile(ctx, seeder, cfg.Seed, out); err != nil {
+	if err := loadSeedFile(ctx, seeder, cfg.Seed, seedDoc, out); err != nil {
 		return nil, err
 	}
 	routes := [][]wire.Route{

@@ -9,26 +9,36 @@ import (
 	"github.com/keyward/keyward/internal/seed"
 )
 
-// loadSeedFile loads serve --seed's document into the first org (the one bootstrap made) on
-// start. Loading is idempotent, so a server restarted with the same file changes nothing; keys
-// generated for teams it created are printed once to out.
-func loadSeedFile(ctx context.Context, s *seed.Service, path string, out io.Writer) error {
+// readSeedFile reads and checks serve --seed's document (none when path is empty) before
+// anything is stored or printed, so that a missing or malformed file stops the start before
+// bootstrap shows one-time credentials.
+func readSeedFile(path string) (*seed.Document, error) {
 	if path == "" {
-		return nil
+		return nil, nil
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("seed: %w", err)
+		return nil, fmt.Errorf("seed: %w", err)
 	}
 	doc, err := seed.Parse(data)
 	if err != nil {
-		return fmt.Errorf("seed %s: %w", path, err)
+		return nil, fmt.Errorf("seed %s: %w", path, err)
+	}
+	return &doc, nil
+}
+
+// loadSeedFile loads serve --seed's document, read by readSeedFile, into the first org (the one
+// bootstrap made) on start. Loading is idempotent, so a server restarted with the same file
+// changes nothing; keys generated for teams it created are printed once to out.
+func loadSeedFile(ctx context.Context, s *seed.Service, path string, doc *seed.Document, out io.Writer) error {
+	if doc == nil {
+		return nil
 	}
 	org, err := s.Store.FirstOrg(ctx)
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
-	res, err := s.Load(ctx, org.ID, doc)
+	res, err := s.Load(ctx, org.ID, *doc)
 	if err != nil {
 		return fmt.Errorf("seed %s: %w", path, err)
 	}

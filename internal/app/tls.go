@@ -42,6 +42,15 @@ func LoadOrCreateCA(dataDir string) (*CA, error) {
 	certPath, keyPath := filepath.Join(dataDir, caCertFile), filepath.Join(dataDir, caKeyFile)
 	certPEM, certErr := os.ReadFile(certPath)
 	keyPEM, keyErr := os.ReadFile(keyPath)
+	if certErr == nil && len(certPEM) == 0 && errors.Is(keyErr, os.ErrNotExist) {
+		// An empty certificate without a key is no CA: it is what `keyward ca > keyward-ca.pem`
+		// run in the data directory leaves, the shell having made the file before keyward ran.
+		// The CA is made in a new file; the redirected output still lands in the old one.
+		if err := os.Remove(certPath); err != nil {
+			return nil, err
+		}
+		certErr = os.ErrNotExist
+	}
 	switch {
 	case certErr == nil && keyErr == nil:
 		return parseCA(certPEM, keyPEM)

@@ -137,7 +137,8 @@ func Parse(data []byte) (Document, error) {
 	}
 	js, err := json.Marshal(tree)
 	if err != nil {
-		return doc, invalid("document: " + oneLine(err.Error()))
+		// The only tree YAML gives that JSON cannot hold: a mapping with a key that is not text.
+		return doc, invalid("document: every mapping key must be text (a key is a number, a boolean or null)")
 	}
 	if err := strict(js, &doc); err != nil {
 		return doc, invalid("document: " + oneLine(err.Error()))

@@ -59,6 +59,16 @@ func (c Config) Behaviour() Behaviour {
 	}
 }
 
+// ErrUsage marks a command line the sim cannot run with (a bad flag value, a missing flag, an
+// argument): keyward exits 2 on it, as for serve.
+var ErrUsage = errors.New("usage")
+
+// usageError is an error of ErrUsage that reads as its own message.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string        { return e.msg }
+func (e usageError) Is(target error) bool { return target == ErrUsage }
+
 // ParseFlags parses the sim's flags (without the "sim" word). getenv supplies
 // KEYWARD_ADMIN_TOKEN when --admin-token is not given; usage and flag errors
 // are written to stderr. Without --seed the seed is taken from the clock.
@@ -86,7 +96,10 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (Co
 	fs.StringVar(&c.ServerPrefix, "server-prefix", "", "servers are named <prefix>-<i> (default "+defaultServerPrefix+")")
 	fs.DurationVar(&c.Duration, "duration", 0, "stop this long after the set-up (0: until interrupted)")
 	if err := fs.Parse(args); err != nil {
-		return Config{}, err
+		if errors.Is(err, flag.ErrHelp) {
+			return Config{}, err
+		}
+		return Config{}, usageError{err.Error()}
 	}
 	seedSet := false
 	fs.Visit(func(f *flag.Flag) { seedSet = seedSet || f.Name == "seed" })
@@ -98,7 +111,7 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (Co
 		c.AdminToken = getenv("KEYWARD_ADMIN_TOKEN")
 	}
 	if fs.NArg() > 0 {
-		return Config{}, fmt.Errorf("sim: unexpected arguments %q", fs.Args())
+		return Config{}, usageError{fmt.Sprintf("unexpected arguments %q", fs.Args())}
 	}
 	return c, c.validate()
 }
@@ -146,7 +159,7 @@ func (c *Config) validate() error {
 		errs = append(errs, errors.New("--failure-rate and --unhealthy-rate must be between 0 and 1"))
 	}
 	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("sim: %w", err)
+		return usageError{"invalid configuration:\n" + err.Error()}
 	}
 	return nil
 }

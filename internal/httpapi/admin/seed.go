@@ -154,6 +154,9 @@ func (h *Handlers) exportSnapshot(w http.ResponseWriter, r *http.Request) error 
 	case "org":
 		sc = seed.Scope{Org: true, Teams: []string{}}
 	case "team":
+		if q.Get("team") == "" {
+			return fault.Invalidf("team", "team: is required with scope=team")
+		}
 		team, err := h.PAM.Team(r.Context(), q.Get("team"))
 		if err != nil {
 			return err

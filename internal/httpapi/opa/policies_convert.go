@@ -3,9 +3,11 @@ package opa
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/keyward/keyward/internal/fault"
+	"github.com/keyward/keyward/internal/httpapi/wire"
 	"github.com/keyward/keyward/internal/pam"
 )
 
@@ -57,7 +59,7 @@ func (r policyRule) rule(at string) (pam.PolicyRule, []string) {
 	} else if r.ResourceType == pam.ServerBasedResource {
 		var sel serverResourceSelector
 		if err := json.Unmarshal(r.ResourceSelector, &sel); err != nil {
-			cs = append(cs, at+".resource_selector: "+err.Error())
+			cs = append(cs, selectorDecodeCause(at+".resource_selector", err))
 		}
 		for i, s := range sel.Selectors {
 			server, c := s.domain(fmt.Sprintf("%s.resource_selector.selectors[%d]", at, i))
@@ -183,4 +185,18 @@ func selectorOf(s pam.ServerSelector) serverSelector {
 		out.AccountSelector = &accountSelector{Type: s.AccountSelector, Usernames: s.Usernames}
 	}
 	return out
+}
+
+// selectorDecodeCause words a resource selector that does not decode: a value of the wrong JSON
+// kind is named by its path and the kind expected (never Go's type names).
+func selectorDecodeCause(at string, err error) string {
+	var typeErr *json.UnmarshalTypeError
+	if !errors.As(err, &typeErr) {
+		return at + ": must be a JSON object"
+	}
+	field := at
+	if typeErr.Field != "" {
+		field += "." + typeErr.Field
+	}
+	return field + ": must be " + wire.JSONKind(typeErr.Type)
 }

@@ -55,3 +55,25 @@ func TestPolicyDiscriminators(t *testing.T) {
 		}
 	}
 }
+
+// TestPolicySelectorOfWrongKind checks that a selector field of the wrong JSON kind (a server id
+// given as a string, not {"id": …}) is refused naming its path and the kind expected, without Go's
+// type names.
+func TestPolicySelectorOfWrongKind(t *testing.T) {
+	const body = `{"name":"p","active":true,"principals":{"user_groups":[{"id":"g1"}]},"resource_group":{"id":"rg"},
+	"rules":[{"name":"r","resource_type":"server_based_resource",
+	  "resource_selector":{"selectors":[{"selector_type":"individual_server_account","selector":{"server_id":"s1","username":"root"}}]},
+	  "privileges":[{"privilege_type":"reveal_password","privilege_value":{"reveal_password":true}}]}]}`
+	var sp securityPolicy
+	if err := json.Unmarshal([]byte(body), &sp); err != nil {
+		t.Fatal(err)
+	}
+	_, err := sp.input()
+	if err == nil {
+		t.Fatal("a string server_id was accepted")
+	}
+	const want = "rules[0].resource_selector.selectors.selector.server_id: must be an object"
+	if msg := err.Error(); !strings.Contains(msg, want) || strings.Contains(msg, "Go struct") || strings.Contains(msg, "opa.") {
+		t.Fatalf("refused with %q, want it to name %q", msg, want)
+	}
+}

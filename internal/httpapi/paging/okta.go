@@ -1,6 +1,7 @@
 package paging
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -23,7 +24,9 @@ func ParseOkta(r *http.Request, limitParam string, def int) (OktaRequest, error)
 	req := OktaRequest{LimitParam: limitParam, Limit: def, After: q.Get("after")}
 	if v := q.Get(limitParam); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil {
+		// A number too large for an int keeps the nearest int, for the domain's range check to
+		// refuse in its own words ("between 1 and …"), rather than being called no integer.
+		if err != nil && !errors.Is(err, strconv.ErrRange) {
 			return req, fault.Invalidf(limitParam, limitParam+": must be an integer")
 		}
 		req.Limit = n

@@ -1,6 +1,7 @@
 package paging
 
 import (
+	"math"
 	"net/http/httptest"
 	"slices"
 	"testing"
@@ -41,6 +42,10 @@ func TestOkta(t *testing.T) {
 		t.Error("a non-integer page size was accepted")
 	} else if f, ok := fault.As(err); !ok || f.Field() != "limitPerPoolType" {
 		t.Errorf("%v, want an Invalid fault naming limitPerPoolType", err)
+	}
+	huge, err := ParseOkta(httptest.NewRequest("GET", "/api/v1/agentPools?limitPerPoolType=99999999999999999999", nil), "limitPerPoolType", 5)
+	if err != nil || huge.Limit != math.MaxInt {
+		t.Errorf("a page size beyond int: %+v, %v; want the largest int, for the range check to refuse", huge, err)
 	}
 	req, err := ParseOkta(httptest.NewRequest("GET", "/api/v1/agentPools", nil), "limitPerPoolType", 5)
 	if err != nil || req.Limit != 5 || req.After != "" {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 )
 
 // Decode reads r's JSON body into v. It answers 415 E0000021 for a body that is not JSON, 400
@@ -76,10 +77,39 @@ func unmarshal(body []byte, v any) error {
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			return MalformedJSON(fmt.Sprintf("%s: expected %s, got %s", typeErr.Field, typeErr.Type, typeErr.Value))
+		if errors.As(err, &typeErr) {
+			field := typeErr.Field
+			if field == "" {
+				field = "the body"
+			}
+			return MalformedJSON(fmt.Sprintf("%s: must be %s, got %s", field, JSONKind(typeErr.Type), typeErr.Value))
 		}
 		return MalformedJSON(err.Error())
 	}
 	return nil
+}
+
+// JSONKind names, for a client, the JSON a Go type decodes from ("an object", "a whole number
+// from 0 to 255"), so that a refusal never shows Go's type names.
+func JSONKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map, reflect.Interface:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		bits := t.Bits()
+		return fmt.Sprintf("a whole number from %d to %d", int64(-1)<<(bits-1), int64(1)<<(bits-1)-1)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return fmt.Sprintf("a whole number from 0 to %d", ^uint64(0)>>(64-t.Bits()))
+	default:
+		return "a number"
+	}
 }
