@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/keyward/keyward/internal/config"
+	"github.com/keyward/keyward/internal/httpapi/eventsapi"
 )
 
 // TestEventStreamOutlivesTimeoutsAndEndsOnShutdown follows the event stream past the server's
@@ -74,5 +75,75 @@ func TestEventStreamOutlivesTimeoutsAndEndsOnShutdown(t *testing.T) {
 		t.Fatalf("Serve: %v", err)
 	}
 	for range lines { // the stream ends
+	}
+}
+
+// TestEventStreamsAreBoundedAndHoldNoRequestSlots opens more event streams than the server has
+// request slots: the API still answers, and streams past the per-org bound get 429 until one
+// closes.
+func TestEventStreamsAreBoundedAndHoldNoRequestSlots(t *testing.T) {
+	const token = "00stream-test-token-0123-abcdefghijklmnopqrstu"
+	cfg := config.Default()
+	cfg.DataDir, cfg.DatabaseURL, cfg.AdminToken = t.TempDir(), "memory", token
+	cfg.MaxConcurrentRequests = 2
+	a, err := Open(context.Background(), cfg, quiet, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- a.Serve(ctx, ln) }()
+	t.Cleanup(func() { cancel(); <-served })
+
+	get := func(path string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest("GET", url+path, nil)
+		req.Header.Set("Authorization", "SSWS "+token)
+		resp, err := (&http.Client{Transport: &http.Transport{}}).Do(req) // a connection of its own
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	var open []*http.Response
+	for range eventsapi.DefaultMaxStreamsPerOrg {
+		resp := get("/keyward/v1/events/stream")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("stream %d: status %d", len(open)+1, resp.StatusCode)
+		}
+		open = append(open, resp)
+	}
+	over := get("/keyward/v1/events/stream")
+	body, _ := io.ReadAll(over.Body)
+	over.Body.Close()
+	if over.StatusCode != http.StatusTooManyRequests || over.Header.Get("Retry-After") == "" ||
+		!strings.Contains(string(body), "E0000047") {
+		t.Fatalf("a stream over the bound: %d %v %s", over.StatusCode, over.Header, body)
+	}
+	api := get("/api/v1/agentPools")
+	api.Body.Close()
+	if api.StatusCode != http.StatusOK {
+		t.Fatalf("the API while streams are open: status %d", api.StatusCode)
+	}
+	open[0].Body.Close() // a closed stream gives its slot back
+	for {
+		resp := get("/keyward/v1/events/stream")
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			break
+		}
+		if resp.StatusCode != http.StatusTooManyRequests {
+			t.Fatalf("a stream after one closed: status %d", resp.StatusCode)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, resp := range open[1:] {
+		resp.Body.Close()
 	}
 }

@@ -144,7 +144,9 @@ const inFlightWait = time.Second
 
 // limitInFlight lets at most n requests (n > 0) run at once; a request that finds every slot
 // taken waits up to inFlightWait for one, then gets 503 with Retry-After in its dialect. The
-// probes are not counted: they are cheap, and must answer while the API is saturated.
+// probes are not counted: they are cheap, and must answer while the API is saturated. Nor is the
+// event stream: it lives as long as its client wants, so streams would soon hold every slot; the
+// stream bounds its own number (eventsapi).
 func limitInFlight(n int, next http.Handler) http.Handler {
 	if n <= 0 {
 		return next
@@ -152,7 +154,7 @@ func limitInFlight(n int, next http.Handler) http.Handler {
 	slots := make(chan struct{}, n)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
-		case "/healthz", "/readyz", "/metrics":
+		case "/healthz", "/readyz", "/metrics", "/keyward/v1/events/stream":
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -31,6 +31,11 @@ type Handlers struct {
 	Poll time.Duration
 	// Done ends every stream when closed (the server shutting down); nil: never.
 	Done <-chan struct{}
+	// MaxStreams and MaxStreamsPerOrg bound the open streams, in all and per admin token's org
+	// (DefaultMaxStreams and DefaultMaxStreamsPerOrg when zero); a stream over them gets 429.
+	MaxStreams, MaxStreamsPerOrg int
+
+	slots streamSlots
 }
 
 // Routes is the event log's route table.

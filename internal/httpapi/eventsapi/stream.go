@@ -44,6 +44,17 @@ func (h *Handlers) stream(w http.ResponseWriter, r *http.Request) error {
 		f.AfterID = id
 	}
 	f.Limit = streamBatch
+	maxTotal, maxPerOrg := h.MaxStreams, h.MaxStreamsPerOrg
+	if maxTotal <= 0 {
+		maxTotal = DefaultMaxStreams
+	}
+	if maxPerOrg <= 0 {
+		maxPerOrg = DefaultMaxStreamsPerOrg
+	}
+	if !h.slots.take(f.OrgID, maxTotal, maxPerOrg) {
+		return tooManyStreams(maxPerOrg)
+	}
+	defer h.slots.give(f.OrgID)
 	rc := http.NewResponseController(w)
 	// The server's read and write timeouts bound whole requests; a stream lives longer. The read
 	// deadline must go too: reaching it would end the request's context.
