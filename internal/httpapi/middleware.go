@@ -128,6 +128,16 @@ func recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
+// noStore keeps answers out of caches: many carry a secret shown once (tokens, key secrets, a
+// directory password, a seed's generated keys), and none is meant to be served again. A handler
+// that may be cached (the dashboard's files) sets its own Cache-Control.
+func noStore(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
 // limitBody caps request bodies at n bytes.
 func limitBody(n int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
