@@ -147,3 +147,61 @@ func TestEventStreamsAreBoundedAndHoldNoRequestSlots(t *testing.T) {
 		resp.Body.Close()
 	}
 }
+
+// TestEventStreamEndsWhenItsTokenIsGone: an org reset deleting the admin tokens ends a stream
+// opened with one, and the token no longer opens one.
+func TestEventStreamEndsWhenItsTokenIsGone(t *testing.T) {
+	const token = "00stream-test-token-0123-abcdefghijklmnopqrstu"
+	cfg := config.Default()
+	cfg.DataDir, cfg.DatabaseURL, cfg.AdminToken = t.TempDir(), "memory", token
+	a, err := Open(context.Background(), cfg, quiet, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- a.Serve(ctx, ln) }()
+	t.Cleanup(func() { cancel(); <-served })
+	call := func(method, path string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(method, url+path, nil)
+		req.Header.Set("Authorization", "SSWS "+token)
+		resp, err := (&http.Client{Transport: &http.Transport{}}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+
+	stream := call("GET", "/keyward/v1/events/stream")
+	defer stream.Body.Close()
+	if stream.StatusCode != http.StatusOK {
+		t.Fatalf("stream: status %d", stream.StatusCode)
+	}
+	reset := call("POST", "/keyward/v1/reset?keepAdminToken=false")
+	reset.Body.Close()
+	if reset.StatusCode != http.StatusOK {
+		t.Fatalf("reset: status %d", reset.StatusCode)
+	}
+	ended := make(chan error, 1)
+	go func() { _, err := io.Copy(io.Discard, stream.Body); ended <- err }()
+	select {
+	case err := <-ended:
+		if err != nil {
+			t.Fatalf("the stream broke instead of ending: %v", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the stream went on after its token was deleted")
+	}
+	again := call("GET", "/keyward/v1/events/stream")
+	again.Body.Close()
+	if again.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("a stream with the deleted token: status %d", again.StatusCode)
+	}
+}
