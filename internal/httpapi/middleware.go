@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/keyward/keyward/internal/httpapi/wire"
@@ -154,9 +155,9 @@ const inFlightWait = time.Second
 
 // limitInFlight lets at most n requests (n > 0) run at once; a request that finds every slot
 // taken waits up to inFlightWait for one, then gets 503 with Retry-After in its dialect. The
-// probes are not counted: they are cheap, and must answer while the API is saturated. Nor is the
-// event stream: it lives as long as its client wants, so streams would soon hold every slot; the
-// stream bounds its own number (eventsapi).
+// probes are not counted: they are cheap, and must answer while the API is saturated. A request
+// that lives as long as its client wants (the event stream) gives its slot back once it has
+// begun (wire.Info.LeaveSlot), bounding its own number instead.
 func limitInFlight(n int, next http.Handler) http.Handler {
 	if n <= 0 {
 		return next
@@ -164,7 +165,7 @@ func limitInFlight(n int, next http.Handler) http.Handler {
 	slots := make(chan struct{}, n)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
-		case "/healthz", "/readyz", "/metrics", "/keyward/v1/events/stream":
+		case "/healthz", "/readyz", "/metrics":
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -185,7 +186,12 @@ func limitInFlight(n int, next http.Handler) http.Handler {
 				return
 			}
 		}
-		defer func() { <-slots }()
+		var once sync.Once
+		release := func() { once.Do(func() { <-slots }) }
+		defer release()
+		if info := wire.InfoFrom(r.Context()); info != nil {
+			info.HoldSlot(release)
+		}
 		next.ServeHTTP(w, r)
 	})
 }

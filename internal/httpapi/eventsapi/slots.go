@@ -8,9 +8,9 @@ import (
 	"github.com/keyward/keyward/internal/httpapi/wire"
 )
 
-// Default bounds on open streams. A stream lives as long as its client wants, so streams do not
-// take the server's request slots (those would run out); they are bounded here instead: in all,
-// and per org, so that one org's admins cannot hold every stream.
+// Default bounds on open streams. A stream lives as long as its client wants, so once begun it
+// gives back its slot among the requests served at once (those would run out); streams are
+// bounded here instead: in all, and per org, so that one org's admins cannot hold every stream.
 const (
 	DefaultMaxStreams       = 64
 	DefaultMaxStreamsPerOrg = 8

@@ -57,6 +57,9 @@ func (h *Handlers) stream(w http.ResponseWriter, r *http.Request) error {
 		return tooManyStreams(maxPerOrg)
 	}
 	defer h.slots.give(f.OrgID)
+	if info := wire.InfoFrom(r.Context()); info != nil {
+		info.LeaveSlot() // bounded by the stream slots instead, for as long as it lasts
+	}
 	rc := http.NewResponseController(w)
 	// The server's read and write timeouts bound whole requests; a stream lives longer. The read
 	// deadline must go too: reaching it would end the request's context.
