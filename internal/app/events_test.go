@@ -22,20 +22,8 @@ func TestEventStreamOutlivesTimeoutsAndEndsOnShutdown(t *testing.T) {
 	cfg := config.Default()
 	cfg.DataDir, cfg.DatabaseURL, cfg.AdminToken, cfg.VirtualClock = t.TempDir(), "memory", token, true
 	cfg.ReadTimeout, cfg.WriteTimeout, cfg.ShutdownTimeout = 100*time.Millisecond, 100*time.Millisecond, time.Hour
-	a, err := Open(context.Background(), cfg, quiet, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := "http://" + ln.Addr().String()
-	ctx, cancel := context.WithCancel(context.Background())
+	url, cancel, served := openAndServe(t, cfg)
 	defer cancel()
-	served := make(chan error, 1)
-	go func() { served <- a.Serve(ctx, ln) }()
 
 	req, _ := http.NewRequest("GET", url+"/keyward/v1/events/stream", nil)
 	req.Header.Set("Authorization", "SSWS "+token)
@@ -86,31 +74,9 @@ func TestEventStreamsAreBoundedAndHoldNoRequestSlots(t *testing.T) {
 	cfg := config.Default()
 	cfg.DataDir, cfg.DatabaseURL, cfg.AdminToken = t.TempDir(), "memory", token
 	cfg.MaxConcurrentRequests = 2
-	a, err := Open(context.Background(), cfg, quiet, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := "http://" + ln.Addr().String()
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- a.Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-served })
+	url := serveForTest(t, cfg)
 
-	get := func(path string) *http.Response {
-		t.Helper()
-		req, _ := http.NewRequest("GET", url+path, nil)
-		req.Header.Set("Authorization", "SSWS "+token)
-		resp, err := (&http.Client{Transport: &http.Transport{}}).Do(req) // a connection of its own
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp
-	}
+	get := func(path string) *http.Response { return callAs(t, token, "GET", url+path) }
 	var open []*http.Response
 	for range eventsapi.DefaultMaxStreamsPerOrg {
 		resp := get("/keyward/v1/events/stream")
@@ -154,30 +120,8 @@ func TestEventStreamEndsWhenItsTokenIsGone(t *testing.T) {
 	const token = "00stream-test-token-0123-abcdefghijklmnopqrstu"
 	cfg := config.Default()
 	cfg.DataDir, cfg.DatabaseURL, cfg.AdminToken = t.TempDir(), "memory", token
-	a, err := Open(context.Background(), cfg, quiet, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := "http://" + ln.Addr().String()
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- a.Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-served })
-	call := func(method, path string) *http.Response {
-		t.Helper()
-		req, _ := http.NewRequest(method, url+path, nil)
-		req.Header.Set("Authorization", "SSWS "+token)
-		resp, err := (&http.Client{Transport: &http.Transport{}}).Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp
-	}
+	url := serveForTest(t, cfg)
+	call := func(method, path string) *http.Response { return callAs(t, token, method, url+path) }
 
 	stream := call("GET", "/keyward/v1/events/stream")
 	defer stream.Body.Close()
@@ -204,4 +148,42 @@ func TestEventStreamEndsWhenItsTokenIsGone(t *testing.T) {
 	if again.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("a stream with the deleted token: status %d", again.StatusCode)
 	}
+}
+
+// serveForTest serves an app of cfg until the test ends and returns its URL.
+func serveForTest(t *testing.T, cfg config.Config) string {
+	t.Helper()
+	url, cancel, served := openAndServe(t, cfg)
+	t.Cleanup(func() { cancel(); <-served })
+	return url
+}
+
+// openAndServe opens an app of cfg and serves it until cancel; served answers Serve's result.
+func openAndServe(t *testing.T, cfg config.Config) (url string, cancel func(), served <-chan error) {
+	t.Helper()
+	a, err := Open(context.Background(), cfg, quiet, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(ctx, ln) }()
+	return "http://" + ln.Addr().String(), cancel, done
+}
+
+// callAs sends a request with the admin token over a connection of its own.
+func callAs(t *testing.T, token, method, url string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, nil)
+	req.Header.Set("Authorization", "SSWS "+token)
+	resp, err := (&http.Client{Transport: &http.Transport{}}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
 }
