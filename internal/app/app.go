@@ -137,7 +137,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 			TokenTTL: cfg.TokenTTL, Now: realNow}).Routes(),
 		(&serverproto.Handlers{PAM: pamSvc}).Routes(),
 		dashboard.Routes(),
-		(&eventsapi.Handlers{Store: s, Log: ev, Done: a.streamsDone}).Routes(),
+		(&eventsapi.Handlers{Store: s, Log: ev, Done: a.streamsDone, Auth: authn}).Routes(),
 	}
 	faults := faultinject.New()
 	reg.MustRegister(faults.Collector())

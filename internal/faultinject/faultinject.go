@@ -31,7 +31,8 @@ const (
 	ActionDrop      = "drop"      // close the connection without an answer
 )
 
-// ErrFull is returned when a scope or the process holds as many rules as it may.
+// ErrFull is returned when a scope, the rules one org made, or the process holds as many rules
+// as it may.
 var ErrFull = errors.New("faultinject: too many fault rules")
 
 // Rule is one fault rule.
@@ -39,6 +40,9 @@ type Rule struct {
 	ID string
 	// Scope: an org's requests (Org, an org id) or an OPA team's (Team, a team id, and its name).
 	Org, Team, TeamName string
+	// By is the org whose admin made the rule: at most MaxPerScope rules are made by one org,
+	// whatever their scopes, so that one org cannot take every rule the process may hold.
+	By string
 	// Which routes: Route is a route table pattern with or without its method ("GET
 	// /api/v1/agentPools" or "/api/v1/agentPools"); Operation a route's operationId. Empty
 	// matches any; both set must both match.
@@ -104,13 +108,16 @@ func (rs *Rules) Add(r Rule, now time.Time) (Rule, error) {
 	if len(rs.rules) >= MaxRules {
 		return Rule{}, ErrFull
 	}
-	n := 0
+	n, by := 0, 0
 	for _, x := range rs.rules {
 		if x.Org == r.Org && x.Team == r.Team {
 			n++
 		}
+		if r.By != "" && x.By == r.By {
+			by++
+		}
 	}
-	if n >= MaxPerScope {
+	if n >= MaxPerScope || by >= MaxPerScope {
 		return Rule{}, ErrFull
 	}
 	r.ID, r.Remaining, r.Hits, r.CreatedAt = ids.New("flt"), r.Count, 0, now

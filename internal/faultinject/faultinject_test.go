@@ -2,6 +2,7 @@ package faultinject
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -65,6 +66,23 @@ func TestBounds(t *testing.T) {
 	}
 	if _, err := rs.Add(Rule{Org: "p", Action: ActionDrop, Probability: 1}, time.Now()); err != nil {
 		t.Fatalf("another scope: %v", err)
+	}
+}
+
+// TestRulesOneOrgMakesAreBounded: an org spreading rules over many teams' scopes still makes at
+// most MaxPerScope, so that it cannot take every rule the process may hold.
+func TestRulesOneOrgMakesAreBounded(t *testing.T) {
+	rs := New()
+	for i := range MaxPerScope {
+		if _, err := rs.Add(Rule{Team: fmt.Sprint("t", i), By: "o", Action: ActionDrop, Probability: 1}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := rs.Add(Rule{Team: "another", By: "o", Action: ActionDrop, Probability: 1}, time.Now()); !errors.Is(err, ErrFull) {
+		t.Fatalf("rule past the org's bound: %v", err)
+	}
+	if _, err := rs.Add(Rule{Team: "another", By: "p", Action: ActionDrop, Probability: 1}, time.Now()); err != nil {
+		t.Fatalf("another org's rule: %v", err)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/keyward/keyward/internal/httpapi/wire"
@@ -128,6 +129,16 @@ func recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
+// noStore keeps answers out of caches: many carry a secret shown once (tokens, key secrets, a
+// directory password, a seed's generated keys), and none is meant to be served again. A handler
+// that may be cached (the dashboard's files) sets its own Cache-Control.
+func noStore(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
 // limitBody caps request bodies at n bytes.
 func limitBody(n int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -148,7 +159,9 @@ const inFlightWait = time.Second
 
 // limitInFlight lets at most n requests (n > 0) run at once; a request that finds every slot
 // taken waits up to inFlightWait for one, then gets 503 with Retry-After in its dialect. The
-// probes are not counted: they are cheap, and must answer while the API is saturated.
+// probes are not counted: they are cheap, and must answer while the API is saturated. A request
+// that lives as long as its client wants (the event stream) gives its slot back once it has
+// begun (wire.Info.LeaveSlot), bounding its own number instead.
 func limitInFlight(n int, next http.Handler) http.Handler {
 	if n <= 0 {
 		return next
@@ -180,7 +193,12 @@ func limitInFlight(n int, next http.Handler) http.Handler {
 				return
 			}
 		}
-		defer func() { <-slots }()
+		var once sync.Once
+		release := func() { once.Do(func() { <-slots }) }
+		defer release()
+		if info := wire.InfoFrom(r.Context()); info != nil {
+			info.HoldSlot(release)
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -53,6 +53,7 @@ func New(c Config) http.Handler {
 	}
 	var h http.Handler = rt.unmatched(mux)
 	h = limitBody(c.MaxBody, h)
+	h = noStore(h)
 	h = limitInFlight(c.MaxInFlight, h)
 	h = recoverPanics(h)
 	h = accessLog(c.Log, rt.m, h)

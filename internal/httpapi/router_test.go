@@ -75,3 +75,23 @@ func TestUncleanPathIsRedirected(t *testing.T) {
 		t.Errorf("%d Location %q", w.Code, w.Header().Get("Location"))
 	}
 }
+
+// TestAnswersAreNotStored: answers carry secrets shown once (tokens, key secrets, passwords), so
+// none may be kept by a cache, errors included.
+func TestAnswersAreNotStored(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	for _, c := range []struct {
+		method, path, body string
+		header             []string
+	}{
+		{"POST", "/api/v1/things", `{"name":"a"}`, f.ssws(f.admin)},
+		{"GET", "/keyward/v1/things", "", f.ssws(f.admin)},
+		{"GET", "/api/v1/things", "", nil},
+		{"POST", "/v1/teams/acme/things", `{"name":"a"}`, nil},
+	} {
+		w := f.do(c.method, c.path, c.body, c.header...)
+		if got := w.Header().Get("Cache-Control"); got != "no-store" {
+			t.Errorf("%s %s (%d): Cache-Control %q, want no-store", c.method, c.path, w.Code, got)
+		}
+	}
+}

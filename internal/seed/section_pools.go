@@ -21,15 +21,31 @@ type agent struct {
 }
 
 func loadPools(ctx context.Context, r *run, orgID string, items []pool) error {
+	// The org's pools are listed once per type, not once per item: a document of many pools
+	// would otherwise hold its transaction for a time growing with their number squared.
+	known := map[string]map[string]store.Pool{} // type → name → pool
 	for _, it := range items {
-		p, found, err := findPool(ctx, r.Store, orgID, it.Type, it.Name)
-		if err != nil {
-			return err
+		byName, ok := known[it.Type]
+		if !ok {
+			ps, err := orgPools(ctx, r.Store, orgID, it.Type)
+			if err != nil {
+				return err
+			}
+			byName = make(map[string]store.Pool, len(ps))
+			for _, p := range ps {
+				if _, dup := byName[p.Name]; !dup { // the first by id, as a look-up by name finds
+					byName[p.Name] = p
+				}
+			}
+			known[it.Type] = byName
 		}
+		p, found := byName[it.Name]
 		if !found {
+			var err error
 			if p, err = r.Pools.CreatePool(ctx, orgID, it.Name, it.Type); err != nil {
 				return err
 			}
+			byName[it.Name] = p
 			r.made("pools")
 		}
 		for _, a := range it.Agents {
@@ -47,17 +63,6 @@ func loadPools(ctx context.Context, r *run, orgID string, items []pool) error {
 		}
 	}
 	return nil
-}
-
-// findPool returns the org's pool of the type with the name.
-func findPool(ctx context.Context, q store.Pools, orgID, poolType, name string) (store.Pool, bool, error) {
-	ps, err := orgPools(ctx, q, orgID, poolType)
-	for _, p := range ps {
-		if p.Name == name {
-			return p, true, nil
-		}
-	}
-	return store.Pool{}, false, err
 }
 
 // orgPools lists the org's pools of one type, by id.

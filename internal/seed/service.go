@@ -6,6 +6,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/keyward/keyward/internal/agentpool"
@@ -56,6 +57,9 @@ type CreatedKey struct {
 	Secret string `json:"secret"`
 }
 
+// loading serialises the loads of this process.
+var loading sync.Mutex
+
 // Load creates what the document holds and the org or teams miss, section by section, in one
 // transaction: a document that fails part way stores nothing. Objects are matched by name; an
 // object that exists is left as it is (only group members are added), so loading twice
@@ -64,6 +68,11 @@ func (s *Service) Load(ctx context.Context, orgID string, doc Document) (Result,
 	if err := check(doc); err != nil {
 		return Result{}, err
 	}
+	// Loads run one at a time: two loads of one document at once would otherwise both find an
+	// object missing and the second's creation fail as a duplicate (PostgreSQL's transactions
+	// do not serialise them as SQLite's do).
+	loading.Lock()
+	defer loading.Unlock()
 	var res Result
 	err := s.inTx(ctx, func(tx *Service) error {
 		var err error

@@ -16,6 +16,9 @@ var ErrKey = errors.New("vault: unusable public key")
 // minRSABits refuses RSA keys too short to protect a secret.
 const minRSABits = 2048
 
+// minRSAExponent is the smallest public exponent accepted (NIST SP 800-56B's).
+const minRSAExponent = 65537
+
 // ParsePublicKey reads a caller's public JWK and the algorithm its secrets are encrypted with.
 // A private key is refused: a client must never send one.
 func ParsePublicKey(raw json.RawMessage) (jose.JSONWebKey, jose.KeyAlgorithm, error) {
@@ -30,6 +33,11 @@ func ParsePublicKey(raw json.RawMessage) (jose.JSONWebKey, jose.KeyAlgorithm, er
 	case *rsa.PublicKey:
 		if key.N.BitLen() < minRSABits {
 			return k, "", fmt.Errorf("%w: RSA keys must have at least %d bits", ErrKey, minRSABits)
+		}
+		// A modulus or exponent no RSA key pair has would fail only when encrypting, after the
+		// secret was read (and a checkout begun): refuse it here. Small exponents too.
+		if key.N.Bit(0) == 0 || key.E < minRSAExponent || key.E%2 == 0 {
+			return k, "", fmt.Errorf("%w: not an RSA public key (the modulus must be odd, the exponent odd and at least %d)", ErrKey, minRSAExponent)
 		}
 		return k, jose.RSA_OAEP_256, checkAlg(k, jose.RSA_OAEP_256)
 	case *ecdsa.PublicKey:

@@ -5,8 +5,10 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"math/big"
 	"strings"
 	"testing"
 
@@ -75,11 +77,23 @@ func ecKey(t *testing.T, c elliptic.Curve) *ecdsa.PrivateKey {
 	return k
 }
 
+func rsaJWK(t *testing.T, n, e *big.Int) json.RawMessage {
+	t.Helper()
+	return json.RawMessage(`{"kty":"RSA","n":"` + b64(n.Bytes()) + `","e":"` + b64(e.Bytes()) + `"}`)
+}
+
+func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+
 func TestParsePublicKeyRefuses(t *testing.T) {
 	small, err := rsa.GenerateKey(rand.Reader, 1024)
 	if err != nil {
 		t.Fatal(err)
 	}
+	good, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rsaMod := good.N
 	ec := ecKey(t, elliptic.P256())
 	private, _ := json.Marshal(jose.JSONWebKey{Key: ec})
 	for name, raw := range map[string]json.RawMessage{
@@ -88,6 +102,14 @@ func TestParsePublicKeyRefuses(t *testing.T) {
 		"wrong alg":     publicJWK(t, ec, "RSA-OAEP-256"),
 		"not a JWK":     json.RawMessage(`{"kty":"nope"}`),
 		"symmetric key": json.RawMessage(`{"kty":"oct","k":"AAAA"}`),
+		// Keys no RSA key pair has, which encrypting would refuse after the secret was read.
+		"even RSA exponent":  rsaJWK(t, rsaMod, big.NewInt(65538)),
+		"small RSA exponent": rsaJWK(t, rsaMod, big.NewInt(3)),
+		"even RSA modulus":   rsaJWK(t, new(big.Int).Lsh(big.NewInt(1), 2047), big.NewInt(65537)),
+		"EC point off the curve": json.RawMessage(`{"kty":"EC","crv":"P-256","x":"` + b64(ec.X.Bytes()) + `","y":"` +
+			b64(new(big.Int).Add(ec.Y, big.NewInt(1)).Bytes()) + `"}`),
+		"public key with a private part": json.RawMessage(strings.TrimSuffix(string(publicJWK(t, ec, "")), "}") +
+			`,"d":"` + b64(ec.D.Bytes()) + `"}`),
 	} {
 		if _, _, err := ParsePublicKey(raw); !errors.Is(err, ErrKey) {
 			t.Errorf("%s: got %v, want ErrKey", name, err)

@@ -5,6 +5,8 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -266,6 +268,12 @@ func TestOPASecretsInput(t *testing.T) {
 			wantStatus(t, err, http.StatusBadRequest, strings.TrimSpace(field))
 		}
 		_, err = res.RevealSecret(ctx, rg, proj, "nope", json.RawMessage(`{"kty":"oct","k":"AAAA"}`))
+		wantStatus(t, err, http.StatusBadRequest, "public_key")
+		// An RSA key no key pair has is refused before anything is read, not when encrypting.
+		rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+		noErr(t, err)
+		evenExponent := `{"kty":"RSA","n":"` + base64.RawURLEncoding.EncodeToString(rsaKey.N.Bytes()) + `","e":"AQAC"}`
+		_, err = res.RevealSecret(ctx, rg, proj, "nope", json.RawMessage(evenExponent))
 		wantStatus(t, err, http.StatusBadRequest, "public_key")
 
 		// A delegated resource admin of the resource group makes top-level folders too; folders

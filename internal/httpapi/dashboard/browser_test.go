@@ -146,7 +146,9 @@ func dashboardInBrowser(t *testing.T, postgres bool) {
 	s := apptest.Start(t, apptest.Options{Postgres: postgres, VirtualClock: true})
 	ctx := context.Background()
 
-	pool, err := s.Client.CreatePool(ctx, "dashboard-demo", "AD")
+	// Names are shown as text: markup in one never becomes an element or runs.
+	const markup = `<img src=x onerror="window.xssRan=1"><script>window.xssRan=1</script>`
+	pool, err := s.Client.CreatePool(ctx, markup+"dashboard-demo", "AD")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +189,7 @@ func dashboardInBrowser(t *testing.T, postgres bool) {
 
 	// An on-demand job: its progress on the page follows the agents' updates.
 	var job struct{ ID string }
-	body, _ := json.Marshal(map[string]any{"name": "rollout", "agentType": "AD", "agents": ids})
+	body, _ := json.Marshal(map[string]any{"name": markup + "rollout", "agentType": "AD", "agents": ids})
 	req, _ := http.NewRequest("POST", s.URL+"/api/v1/agentPools/"+pool.ID+"/updates", bytes.NewReader(body))
 	req.Header.Set("Authorization", "SSWS "+apptest.AdminToken)
 	req.Header.Set("Content-Type", "application/json")
@@ -226,6 +228,12 @@ func dashboardInBrowser(t *testing.T, postgres bool) {
 	// The event log shows what happened: the job's run and the clock's move.
 	for _, typ := range []string{"job.status", "clock.moved"} {
 		b.wait("a "+typ+" event", `[...document.querySelectorAll("#events td")].some((td) => td.textContent === `+jsString(typ)+`)`)
+	}
+
+	// The markup in the pool's and the job's names is text on the page, nowhere an element.
+	b.wait("the pool's name as text", `document.querySelector("#dashboard").textContent.includes(`+jsString(markup+"dashboard-demo")+`)`)
+	if got := b.eval(`String(document.querySelectorAll("#dashboard img, #dashboard script").length) + "/" + String(window.xssRan)`); got != "0/undefined" {
+		t.Fatalf("markup in names became elements or ran: %s", got)
 	}
 
 	// Signing out forgets the token.

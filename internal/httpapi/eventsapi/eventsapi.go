@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/keyward/keyward/internal/auth"
 	"github.com/keyward/keyward/internal/events"
 	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/httpapi/wire"
@@ -31,6 +32,14 @@ type Handlers struct {
 	Poll time.Duration
 	// Done ends every stream when closed (the server shutting down); nil: never.
 	Done <-chan struct{}
+	// MaxStreams and MaxStreamsPerOrg bound the open streams, in all and per admin token's org
+	// (DefaultMaxStreams and DefaultMaxStreamsPerOrg when zero); a stream over them gets 429.
+	MaxStreams, MaxStreamsPerOrg int
+	// Auth verifies a stream's admin token again while the stream is open, so that a stream
+	// ends once its token is gone (an org reset deleting it); nil: checked at the start only.
+	Auth *auth.Service
+
+	slots streamSlots
 }
 
 // Routes is the event log's route table.

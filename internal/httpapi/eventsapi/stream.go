@@ -26,6 +26,8 @@ const (
 	// lifted for the stream, this bounds each write instead.
 	writeWindow = 30 * time.Second
 	streamBatch = 100
+	// recheckEvery is how often an open stream verifies its admin token again.
+	recheckEvery = 2 * time.Second
 )
 
 // stream follows the log as Server-Sent Events: every event after the cursor (the after
@@ -44,6 +46,20 @@ func (h *Handlers) stream(w http.ResponseWriter, r *http.Request) error {
 		f.AfterID = id
 	}
 	f.Limit = streamBatch
+	maxTotal, maxPerOrg := h.MaxStreams, h.MaxStreamsPerOrg
+	if maxTotal <= 0 {
+		maxTotal = DefaultMaxStreams
+	}
+	if maxPerOrg <= 0 {
+		maxPerOrg = DefaultMaxStreamsPerOrg
+	}
+	if !h.slots.take(f.OrgID, maxTotal, maxPerOrg) {
+		return tooManyStreams(maxPerOrg)
+	}
+	defer h.slots.give(f.OrgID)
+	if info := wire.InfoFrom(r.Context()); info != nil {
+		info.LeaveSlot() // bounded by the stream slots instead, for as long as it lasts
+	}
 	rc := http.NewResponseController(w)
 	// The server's read and write timeouts bound whole requests; a stream lives longer. The read
 	// deadline must go too: reaching it would end the request's context.
@@ -71,10 +87,16 @@ func (h *Handlers) stream(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	names := teamNames{store: h.Store}
 	var buf bytes.Buffer
-	delay, idle := poll, time.Now()
+	delay, idle, checked := poll, time.Now(), time.Now()
 	timer := time.NewTimer(delay)
 	defer timer.Stop()
 	for {
+		if time.Since(checked) >= recheckEvery {
+			if !h.stillAdmin(r, f.OrgID) {
+				return nil // the client reconnects, and is refused
+			}
+			checked = time.Now()
+		}
 		wake := h.Log.Notifier().Wait() // before reading, so that no event slips between
 		es, err := h.Store.ListEvents(ctx, f)
 		if err != nil {
@@ -120,6 +142,15 @@ func (h *Handlers) stream(w http.ResponseWriter, r *http.Request) error {
 		case <-timer.C:
 		}
 	}
+}
+
+// stillAdmin verifies the stream's credential again: still an admin token of org.
+func (h *Handlers) stillAdmin(r *http.Request, org string) bool {
+	if h.Auth == nil {
+		return true
+	}
+	p, err := h.Auth.Okta(r.Context(), r.Header.Get("Authorization"))
+	return err == nil && p.Admin && p.OrgID == org
 }
 
 // writeEvent appends one event in the text/event-stream format.

@@ -96,7 +96,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 	rule, err = h.Rules.Add(rule, h.Now())
 	if errors.Is(err, faultinject.ErrFull) {
 		return fault.Invalidf("FaultRule", "too many fault rules: at most "+strconv.Itoa(faultinject.MaxPerScope)+
-			" per org or team and "+strconv.Itoa(faultinject.MaxRules)+" in all; delete some first")
+			" per org or team, "+strconv.Itoa(faultinject.MaxPerScope)+" made by one org, and "+strconv.Itoa(faultinject.MaxRules)+" in all; delete some first")
 	}
 	if err != nil {
 		return err
@@ -109,7 +109,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 func (h *Handlers) rule(r *http.Request, in Input) (faultinject.Rule, error) {
 	rule := faultinject.Rule{Route: strings.TrimSpace(in.Route), Operation: in.OperationID, Action: in.Action, Status: in.Status,
 		Latency: time.Duration(in.LatencyMs) * time.Millisecond, LatencyMax: time.Duration(in.LatencyMaxMs) * time.Millisecond,
-		Probability: 1, Count: in.Count}
+		Probability: 1, Count: in.Count, By: wire.PrincipalFrom(r).OrgID}
 	var causes []string
 	bad := func(c string) { causes = append(causes, c) }
 	switch in.Action {

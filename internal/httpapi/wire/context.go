@@ -14,6 +14,20 @@ type Info struct {
 	Pattern   string // the route pattern that matched
 	Principal *auth.Principal
 	Err       error // the error the handler returned, if any
+	// release gives back the request's slot among those served at once (nil: it holds none).
+	release func()
+}
+
+// HoldSlot records how the request gives back its slot among the requests served at once;
+// release must be safe to call twice.
+func (i *Info) HoldSlot(release func()) { i.release = release }
+
+// LeaveSlot gives back the request's slot before it ends: a request that lives as long as its
+// client wants (an event stream) must not hold one, and bounds itself otherwise.
+func (i *Info) LeaveSlot() {
+	if i.release != nil {
+		i.release()
+	}
 }
 
 // ErrorID is the errorId of an Okta error body: the request id, so support can find the request.
