@@ -28,11 +28,11 @@ func (s *Service) accountViews(ctx context.Context, teamID string, as []store.Se
 	for i, a := range as {
 		ids[i] = a.ID
 	}
-	cs, err := s.Store.ListCheckouts(ctx, teamID, store.CheckoutFilter{}, store.Page{IDs: ids})
+	cs, err := s.Store.ListCheckoutRotations(ctx, teamID, ids)
 	if err != nil {
 		return nil, err
 	}
-	byID := map[string]store.Checkout{}
+	byID := make(map[string]store.CheckoutRotation, len(cs))
 	for _, c := range cs {
 		byID[c.AccountID] = c
 	}
