@@ -72,6 +72,23 @@ func (s *Service) activeUserGroups(ctx context.Context, teamID, userID string) (
 	return groups, err == nil, err
 }
 
+// activeGroupIDs returns the ids of the principal's groups, and whether it is an active user
+// (none when not): as its request's authentication read them when it did (Known).
+func (s *Service) activeGroupIDs(ctx context.Context, p Principal) ([]string, bool, error) {
+	if p.Known != nil {
+		if !p.Known.Active {
+			return nil, false, nil
+		}
+		return p.Known.GroupIDs, true, nil
+	}
+	groups, active, err := s.activeUserGroups(ctx, p.TeamID, p.UserID)
+	ids := make([]string, len(groups))
+	for i, g := range groups {
+		ids[i] = g.ID
+	}
+	return ids, active, err
+}
+
 // Roles returns the principal's roles, read from its groups now: a membership or group change
 // applies to the next call. An active user is always an end user; when one of its groups owns a
 // resource group, a delegated resource admin; when one of its groups is among a resource group's
