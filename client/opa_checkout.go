@@ -23,8 +23,10 @@ type CheckedOutResource struct {
 	CheckinStartAt   string `json:"checkin_start_at,omitempty"`
 	ResourceName     string `json:"resource_name,omitempty"`
 	ResourceDetails  *struct {
-		Hostname string `json:"hostname"`
-		ServerID string `json:"server_id"`
+		Hostname    string `json:"hostname,omitempty"`
+		ServerID    string `json:"server_id,omitempty"`
+		AccountName string `json:"account_name,omitempty"` // UD and SaaS accounts
+		AppName     string `json:"app_name,omitempty"`     // UD and SaaS accounts
 	} `json:"resource_details,omitempty"`
 	CheckoutByUsername string `json:"checkout_by_username,omitempty"`
 	ResourceStatus     string `json:"resource_status,omitempty"`
@@ -89,6 +91,13 @@ func (o *OPA) AdminCheckinResource(ctx context.Context, rgID, projectID, resourc
 // RotateResource is POST …/projects/{project_id}/rotate_resource: a new password now.
 func (o *OPA) RotateResource(ctx context.Context, rgID, projectID, resourceID string) error {
 	_, err := o.call(ctx, http.MethodPost, o.url(nil, o.projectPath(rgID, projectID, "rotate_resource")...), resourceBody(resourceID), nil)
+	return err
+}
+
+// RotateResourceOfType is POST …/projects/{project_id}/rotate_resource for a resource of the given type.
+func (o *OPA) RotateResourceOfType(ctx context.Context, rgID, projectID, resourceType, resourceID string) error {
+	_, err := o.call(ctx, http.MethodPost, o.url(nil, o.projectPath(rgID, projectID, "rotate_resource")...),
+		map[string]string{"resource_id": resourceID, "resource_type": resourceType}, nil)
 	return err
 }
 

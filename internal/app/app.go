@@ -35,6 +35,7 @@ import (
 	"github.com/keyward/keyward/internal/httpapi/wire"
 	"github.com/keyward/keyward/internal/oauth"
 	"github.com/keyward/keyward/internal/pam"
+	"github.com/keyward/keyward/internal/seed"
 	"github.com/keyward/keyward/internal/store"
 	"github.com/keyward/keyward/internal/store/postgres"
 	"github.com/keyward/keyward/internal/store/sqlite"
@@ -118,10 +119,15 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, s store.Sto
 	a := &App{cfg: cfg, log: log, store: s, clock: clk, conns: newConnMetrics(reg), streamsDone: make(chan struct{})}
 	d := deps{cfg: cfg, log: log, store: s, clock: clk, pam: pamSvc, events: ev, pools: &agentpool.Service{Store: s, Clock: clk,
 		Thresholds: agentpool.Thresholds{Disrupted: cfg.DisruptedAfter, Inactive: cfg.InactiveAfter}, Events: ev}}
+	seeder := &seed.Service{Store: s, Pools: d.pools, PAM: pamSvc, Auth: authn, Now: realNow, Events: ev,
+		DefaultTeam: cfg.OPATeam, AllowServerReset: cfg.AllowServerReset}
+	if err := loadSeedFile(ctx, seeder, cfg.Seed, out); err != nil {
+		return nil, err
+	}
 	routes := [][]wire.Route{
 		(&oauthapi.Handlers{Issuer: issuer}).Routes(),
 		(&okta.Handlers{Pools: d.pools}).Routes(),
-		(&admin.Handlers{Pools: d.pools, Auth: authn, PAM: pamSvc, Clock: realNow}).Routes(),
+		(&admin.Handlers{Pools: d.pools, Auth: authn, PAM: pamSvc, Clock: realNow, Seed: seeder}).Routes(),
 		(&opa.Handlers{Auth: authn, PAM: pamSvc, Paging: paging.OPA{Key: derivedKey(rawKey, "opa-paging")},
 			Vault:    vault.NewKeys(derivedKey(rawKey, "opa-vault")),
 			TokenTTL: cfg.TokenTTL, Now: realNow}).Routes(),

@@ -38,6 +38,11 @@ type Config struct {
 	OPARateLimit int // requests per minute per team on the OPA API
 	TokenTTL     time.Duration
 
+	// Seed is the path of a seed document (docs/seed.md) loaded into the first org on start.
+	Seed string
+	// AllowServerReset enables POST /keyward/v1/server/reset, which empties the whole server.
+	AllowServerReset bool
+
 	HeartbeatInterval time.Duration
 	DisruptedAfter    time.Duration
 	InactiveAfter     time.Duration
@@ -111,6 +116,7 @@ func (c *Config) Flags(fs *flag.FlagSet, env func(string) string) {
 	str(&c.OPAKeyID, "opa-key-id", "KEYWARD_OPA_KEY_ID", "OPA service user key id created on first start (generated when empty)")
 	str(&c.OPAKeySecret, "opa-key-secret", "KEYWARD_OPA_KEY_SECRET", "OPA service user key secret created on first start (generated when empty)")
 	str(&c.SecretKey, "secret-key", "KEYWARD_SECRET_KEY", "base64 32-byte key sealing stored secrets (default: generated into keyward.key in --data-dir; set the same value on every instance sharing a database)")
+	str(&c.Seed, "seed", "KEYWARD_SEED", "seed document (YAML or JSON, docs/seed.md) loaded on start into the first org; loading is idempotent")
 	c.intFlags(fs, env)
 	dur(&c.TokenTTL, "token-ttl", "KEYWARD_TOKEN_TTL", "lifetime of issued access and service tokens")
 	dur(&c.HeartbeatInterval, "heartbeat-interval", "KEYWARD_HEARTBEAT_INTERVAL", "heartbeat interval told to agents")

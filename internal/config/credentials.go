@@ -39,3 +39,7 @@ func strongSecret(s string) bool {
 	}
 	return len(s) >= minSecretLength && len(symbols) >= minSecretSymbols
 }
+
+// StrongSecret tells whether a chosen secret is as strong as a generated one (at least 43
+// characters with at least 12 different ones), for the other places secrets are chosen.
+func StrongSecret(s string) bool { return strongSecret(s) }

@@ -27,6 +27,9 @@ func (c *Config) intFlags(fs *flag.FlagSet, env func(string) string) {
 	fs.BoolVar(&c.VirtualClock, "virtual-clock", c.VirtualClock, "start a virtual clock that the admin API can set and advance ($KEYWARD_VIRTUAL_CLOCK)")
 	fromEnv("KEYWARD_TLS", func(v string) error { return set(&c.TLS, v, strconv.ParseBool) })
 	fs.BoolVar(&c.TLS, "tls", c.TLS, "serve HTTPS; `keyward ca` prints the CA certificate clients must trust ($KEYWARD_TLS)")
+	fromEnv("KEYWARD_ALLOW_SERVER_RESET", func(v string) error { return set(&c.AllowServerReset, v, strconv.ParseBool) })
+	fs.BoolVar(&c.AllowServerReset, "allow-server-reset", c.AllowServerReset,
+		"allow POST /keyward/v1/server/reset, which deletes every org and team but the caller's org and the --opa-team team: for throwaway runs ($KEYWARD_ALLOW_SERVER_RESET)")
 }
 
 // set stores parse(v) in p only when it parses.

@@ -25,6 +25,7 @@ type CheckedOut struct {
 	ServerID    string
 	Hostname    string
 	AccountName string
+	AppName     string // UD and SaaS accounts
 	Username    string // who checked it out
 }
 
@@ -184,7 +185,7 @@ func (s *Service) listCheckouts(ctx context.Context, teamID string, f store.Chec
 		}
 		row := CheckedOut{Checkout: c}
 		if a, err := lookupTarget(ctx, s.Store, c); err == nil {
-			row.ServerID, row.Hostname, row.AccountName = a.ServerID, a.Hostname, a.Name
+			row.ServerID, row.Hostname, row.AccountName, row.AppName = a.ServerID, a.Hostname, a.Name, a.AppName
 		}
 		if u, err := s.Store.GetOPAUser(ctx, teamID, c.UserID); err == nil {
 			row.Username = u.Name
@@ -266,7 +267,7 @@ func (s *Service) RotateResource(ctx context.Context, p Principal, rgID, project
 		return fault.Missing(resourceID, "Resource")
 	}
 	if a.Unmanaged {
-		return errUnmanaged()
+		return errUnmanagedTarget(a)
 	}
 	if err := s.ensureCheckout(ctx, a); err != nil {
 		return err

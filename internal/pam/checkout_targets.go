@@ -56,6 +56,8 @@ type TargetAccount struct {
 	ServerID string
 	Hostname string
 	Login    string
+	// UD and SaaS accounts: the name of the account's app ("Okta" for UD accounts).
+	AppName string
 }
 
 // CheckoutTarget is one kind of account keyward checks out and rotates. A kind plugs in by
@@ -76,6 +78,8 @@ type CheckoutTarget interface {
 var checkoutTargets = map[string]CheckoutTarget{
 	ResourceServerAccountPassword: serverTarget{},
 	ResourceADAccountPassword:     adTarget{},
+	ResourceUDAccountPassword:     udTarget,
+	ResourceSaaSAccountPassword:   saasTarget,
 }
 
 // targetOf returns the kind of a resource type; field names the request field for a bad one.
@@ -139,28 +143,33 @@ func (s *Service) ensureCheckout(ctx context.Context, t TargetAccount) error {
 // PreconditionFailed. An account whose password keyward never set gets one first: at once for a
 // directory account, through its agent (the caller tries again) for a server account.
 func (s *Service) RevealAccountPassword(ctx context.Context, p Principal, resourceType, accountID, privilege string) (Revealed, error) {
-	kind, err := targetOf(resourceType, "RevealCredentialsRequest")
+	t, method, err := s.heldOn(ctx, p, resourceType, "RevealCredentialsRequest", accountID, privilege)
 	if err != nil {
 		return Revealed{}, err
+	}
+	return s.revealTarget(ctx, p, t, method)
+}
+
+// heldOn looks up a team's account of a resource type (noun names the request for a bad type)
+// and the access method through which the user holds privilege on it: Forbidden when none.
+func (s *Service) heldOn(ctx context.Context, p Principal, resourceType, noun, accountID, privilege string) (TargetAccount, AccessMethod, error) {
+	kind, err := targetOf(resourceType, noun)
+	if err != nil {
+		return TargetAccount{}, AccessMethod{}, err
 	}
 	t, err := kind.Lookup(ctx, s.Store, p.TeamID, accountID)
 	if err != nil {
-		return Revealed{}, err
+		return t, AccessMethod{}, err
 	}
 	methods, err := kind.AccessMethods(ctx, s, p.UserID, t)
 	if err != nil {
-		return Revealed{}, err
+		return t, AccessMethod{}, err
 	}
-	var method *AccessMethod
-	for i, m := range methods {
-		if m.Privilege == privilege {
-			method = &methods[i]
-		}
+	i := slices.IndexFunc(methods, func(m AccessMethod) bool { return m.Privilege == privilege })
+	if i < 0 || privilege == "" {
+		return t, AccessMethod{}, fault.Forbiddenf("The selected user access method is not granted to the user for this account")
 	}
-	if method == nil || privilege == "" {
-		return Revealed{}, fault.Forbiddenf("The selected user access method is not granted to the user for this account")
-	}
-	return s.revealTarget(ctx, p, t, *method)
+	return t, methods[i], nil
 }
 
 func (s *Service) revealTarget(ctx context.Context, p Principal, t TargetAccount, method AccessMethod) (Revealed, error) {
@@ -174,6 +183,9 @@ func (s *Service) revealTarget(ctx context.Context, p Principal, t TargetAccount
 		setting = false
 		if c, err = q.GetCheckout(ctx, p.TeamID, t.ID); err != nil {
 			return err
+		}
+		if c.Password == "" && t.Unmanaged {
+			return fault.PreconditionFailedf("No password is stored for this account yet: a user holding update_password sets it")
 		}
 		if c.Password == "" && c.State == store.CheckoutAvailable {
 			if c, err = s.startRotation(ctx, q, c); err != nil {
@@ -216,20 +228,12 @@ func (s *Service) revealTarget(ctx context.Context, p Principal, t TargetAccount
 // rotate_password on it (Forbidden otherwise). The user's own checkout is checked in first
 // (self); anyone else's, or a rotation under way: PreconditionFailed.
 func (s *Service) RotateAccountPassword(ctx context.Context, p Principal, resourceType, accountID string) error {
-	kind, err := targetOf(resourceType, "RotatePasswordRequest")
+	t, _, err := s.heldOn(ctx, p, resourceType, "RotatePasswordRequest", accountID, PrivilegeRotatePassword)
 	if err != nil {
 		return err
 	}
-	t, err := kind.Lookup(ctx, s.Store, p.TeamID, accountID)
-	if err != nil {
-		return err
-	}
-	methods, err := kind.AccessMethods(ctx, s, p.UserID, t)
-	if err != nil {
-		return err
-	}
-	if !slices.ContainsFunc(methods, func(m AccessMethod) bool { return m.Privilege == PrivilegeRotatePassword }) {
-		return fault.Forbiddenf("The selected user access method is not granted to the user for this account")
+	if t.Unmanaged {
+		return errUnmanagedTarget(t)
 	}
 	if err := s.ensureCheckout(ctx, t); err != nil {
 		return err
@@ -245,4 +249,12 @@ func (s *Service) RotateAccountPassword(ctx context.Context, p Principal, resour
 		_, err = s.startRotation(ctx, q, c)
 		return err
 	}))
+}
+
+// errUnmanagedTarget is the refusal to rotate an account whose password keyward does not manage.
+func errUnmanagedTarget(t TargetAccount) error {
+	if t.ResourceType == ResourceServerAccountPassword {
+		return errUnmanaged()
+	}
+	return fault.PreconditionFailedf("The account's password cannot be rotated: its app does not support password rotation (lcm_sync_possible is false)")
 }

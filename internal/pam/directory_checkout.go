@@ -54,6 +54,11 @@ func (s *Service) applyInDirectory(ctx context.Context, q store.Queries, c store
 		return c, err
 	}
 	done.Version++
+	if r, ok := checkoutTargets[acct.ResourceType].(rotationRecorder); ok && failure == "" {
+		if err := r.rotated(ctx, q, acct, now); err != nil {
+			return c, err
+		}
+	}
 	return done, scheduleAfterRotation(ctx, q, acct, done, failure == "", now)
 }
 

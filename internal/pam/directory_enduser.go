@@ -33,8 +33,12 @@ type ADAccess struct {
 }
 
 // Status is the account's availability to user.
-func (a ADAccess) Status(userID string) string {
-	switch c := a.Checkout; {
+func (a ADAccess) Status(userID string) string { return Availability(a.Checkout, userID) }
+
+// Availability is an account's availability to a user as its lending state c says (an
+// ADAccountStatus value; the other kinds show it in lower case).
+func Availability(c store.Checkout, userID string) string {
+	switch {
 	case c.State == store.CheckoutCheckedOut && c.UserID == userID:
 		return ADCheckedOut
 	case c.State == store.CheckoutCheckedOut:

@@ -368,13 +368,15 @@ func (s *Service) feedServiceAccounts(ctx context.Context, teamID, kind, appID s
 				return err
 			}
 		}
+		var gone []string
 		for _, a := range old {
 			if err := q.DeleteServiceAccount(ctx, teamID, a.ID); err != nil {
 				return err
 			}
+			gone = append(gone, a.ID)
 			sum.Removed++
 		}
-		return nil
+		return retireCheckouts(ctx, q, teamID, gone, now)
 	})
 	return sum, err
 }

@@ -92,25 +92,33 @@ func selectedAccounts(policies []SecurityPolicy) map[string]map[string]map[strin
 			if !ok || !slices.ContainsFunc(r.Privileges, func(pv Privilege) bool { return pv.Granted }) {
 				continue
 			}
-			var sel serviceAccountSelector
-			if json.Unmarshal(r.Selector, &sel) != nil {
-				continue
-			}
-			for _, s := range sel.Selectors {
-				if s.SelectorType != kind || s.Selector.ServiceAccount == nil || s.Selector.ServiceAccount.ID == "" {
-					continue
-				}
+			for _, id := range ruleAccountIDs(r, kind) {
 				if out[r.ResourceType] == nil {
 					out[r.ResourceType] = map[string]map[string]bool{}
 				}
 				if out[r.ResourceType][p.ResourceGroupID] == nil {
 					out[r.ResourceType][p.ResourceGroupID] = map[string]bool{}
 				}
-				out[r.ResourceType][p.ResourceGroupID][s.Selector.ServiceAccount.ID] = true
+				out[r.ResourceType][p.ResourceGroupID][id] = true
 			}
 		}
 	}
 	return out
+}
+
+// ruleAccountIDs are the accounts a UD or SaaS rule's individual selectors of its kind name.
+func ruleAccountIDs(r PolicyRule, kind string) []string {
+	var sel serviceAccountSelector
+	if json.Unmarshal(r.Selector, &sel) != nil {
+		return nil
+	}
+	var ids []string
+	for _, s := range sel.Selectors {
+		if s.SelectorType == kind && s.Selector.ServiceAccount != nil && s.Selector.ServiceAccount.ID != "" {
+			ids = append(ids, s.Selector.ServiceAccount.ID)
+		}
+	}
+	return ids
 }
 
 // visibleServiceAccounts returns the ids of the assigned accounts of a kind (and, when appID is

@@ -3,7 +3,6 @@ package pam
 import (
 	"context"
 	"strconv"
-	"time"
 
 	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/store"
@@ -86,7 +85,10 @@ func (s *Service) AssignServiceAccount(ctx context.Context, teamID, id, projectI
 		if err != nil {
 			return err
 		}
-		return q.PutServiceAccount(ctx, rec)
+		if err := q.PutServiceAccount(ctx, rec); err != nil || a.RotationDueAt.IsZero() {
+			return err
+		}
+		return scheduleInitialRotation(ctx, q, a, teamID)
 	})
 }
 
@@ -111,15 +113,6 @@ func (s *Service) ServiceAccountRotated(ctx context.Context, teamID, id string) 
 		if err != nil {
 			return missing(err, id, serviceAccountNoun)
 		}
-		a, err := serviceAccountOf(r)
-		if err != nil {
-			return err
-		}
-		a.RotationDueAt, a.SyncStatus, a.UpdatedAt = time.Time{}, SyncSynced, s.Clock.Now().UTC()
-		rec, err := a.record(teamID)
-		if err != nil {
-			return err
-		}
-		return q.PutServiceAccount(ctx, rec)
+		return serviceTargetOf(r.Kind).rotated(ctx, q, TargetAccount{TeamID: teamID, ID: id}, s.Clock.Now())
 	})
 }

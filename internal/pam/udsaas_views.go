@@ -181,10 +181,15 @@ func (s *Service) ProjectServiceAccount(ctx context.Context, pr Principal, kind,
 }
 
 func (s *Service) serviceAccount(ctx context.Context, teamID, kind, id string) (ServiceAccount, error) {
+	return serviceAccountIn(ctx, s.Store, teamID, kind, id)
+}
+
+// serviceAccountIn is a team's account of a kind, read through q.
+func serviceAccountIn(ctx context.Context, q store.Queries, teamID, kind, id string) (ServiceAccount, error) {
 	if !storable(id) {
 		return ServiceAccount{}, fault.Missing(id, serviceAccountNoun)
 	}
-	r, err := s.Store.GetServiceAccount(ctx, teamID, id)
+	r, err := q.GetServiceAccount(ctx, teamID, id)
 	if err == nil && r.Kind != kind {
 		err = store.ErrNotFound
 	}

@@ -37,6 +37,14 @@ var Patches = []Patch{
 			"keyward sends the mapping key and that one enum is widened to it",
 		Apply: widenSelectorType("SecurityPolicyRuleActiveDirectoryBasedResourceSelector", "active_directory_based_resource"),
 	},
+	{
+		Name:     "unmanaged-saas-selector-type",
+		Document: "opa-team.yaml",
+		Reason: "an unmanaged SaaS rule's selector is dispatched by `_type` individual_unmanaged_saas_app_account to " +
+			"SelectorIndividualSaaSAppAccount, whose own `_type` enum holds only individual_managed_saas_app_account, " +
+			"so no unmanaged selector satisfies both; keyward echoes the mapping key and that one enum is widened to it",
+		Apply: widenSelectorType("SelectorIndividualSaaSAppAccount", "individual_unmanaged_saas_app_account"),
+	},
 }
 
 // widenSelectorType adds the discriminator's mapping key to a selector schema's `_type` enum.

@@ -20,6 +20,8 @@ type Credentials interface {
 	GetAPITokenByHash(ctx context.Context, hash string) (APIToken, error)
 	CreateServiceApp(ctx context.Context, a ServiceApp) error
 	GetServiceApp(ctx context.Context, clientID string) (ServiceApp, error)
+	// ListServiceApps returns an org's service apps, by name.
+	ListServiceApps(ctx context.Context, orgID string) ([]ServiceApp, error)
 	// UseAssertionID records a client assertion's jti; it returns ErrConflict if it was used before.
 	UseAssertionID(ctx context.Context, clientID, jti string, now, expires time.Time) error
 	// GetSigningKey returns the stored signing key; ErrNotFound before the first is stored.

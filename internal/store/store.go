@@ -45,4 +45,5 @@ type Queries interface {
 	OPAServiceAccounts
 	Checkouts
 	PasswordDirectory
+	Resets
 }

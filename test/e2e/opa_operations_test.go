@@ -18,19 +18,10 @@ import (
 	"github.com/keyward/keyward/internal/spectest"
 )
 
-// pendingOperations are operations of the OPA documents keyward does not serve yet: the
-// credential operations of Universal Directory and SaaS-app accounts, and project secrets. This list must become empty; an operation
+// pendingOperations are operations of the OPA documents keyward does not serve yet: project
+// secrets and secret folders. This list must become empty; an operation
 // served while still listed here fails the test too, so the list only shrinks.
 var pendingOperations = []string{
-	// Universal Directory accounts.
-	"revealOktaUniversalDirectoryAccountPassword",
-	"oktaUDAccountRotatePassword",
-	"ListUAMForOktaUDAccount",
-	// SaaS-app accounts.
-	"updateSaasAppAccountPassword",
-	"revealSaasAppAccountPassword",
-	"saasAppAccountRotatePassword",
-	"ListUAMForSaaSApplicationAccount",
 	// Secrets and secret folders of projects.
 	"ListTopLevelSecretFoldersForProject",
 	"CreateSecretFolder",

@@ -17,6 +17,7 @@ import (
 	"github.com/keyward/keyward/internal/httpapi/wire"
 	"github.com/keyward/keyward/internal/limits"
 	"github.com/keyward/keyward/internal/pam"
+	"github.com/keyward/keyward/internal/seed"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -26,6 +27,7 @@ type Handlers struct {
 	Auth  *auth.Service
 	PAM   *pam.Service
 	Clock func() time.Time // real time, for credentials
+	Seed  *seed.Service    // resets, seed documents and snapshots (seed.go)
 }
 
 // Routes is the admin route table.
@@ -42,6 +44,7 @@ func (h *Handlers) Routes() []wire.Route {
 	rows = append(rows, h.directoryRoutes()...) // directory.go
 	rows = append(rows, h.udsaasRoutes()...)    // udsaas.go
 	rows = append(rows, h.overviewRoutes()...)  // overview.go
+	rows = append(rows, h.seedRoutes()...)      // seed.go
 	return append(rows, h.opaRoutes()...)       // opa.go
 }
 

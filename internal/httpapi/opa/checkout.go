@@ -58,23 +58,31 @@ func (h *Handlers) revealServerAccountPassword(w http.ResponseWriter, r *http.Re
 // out the two admin fields). resource_name and resource_details come only with a resource_type
 // query, as OPA sends them.
 type checkedOutResource struct {
-	ResourceID       string           `json:"resource_id"`
-	ResourceType     string           `json:"resource_type"`
-	CheckoutAt       string           `json:"checkout_at"`
-	CheckoutExpiryAt string           `json:"checkout_expiry_at"`
-	CheckinType      string           `json:"checkin_type,omitempty"`
-	CheckinBy        string           `json:"checkin_by,omitempty"`
-	CheckinStartAt   string           `json:"checkin_start_at,omitempty"`
-	ResourceName     string           `json:"resource_name,omitempty"`
-	ResourceDetails  *resourceDetails `json:"resource_details,omitempty"`
-	Username         string           `json:"checkout_by_username,omitempty"`
-	ResourceStatus   string           `json:"resource_status,omitempty"`
+	ResourceID       string `json:"resource_id"`
+	ResourceType     string `json:"resource_type"`
+	CheckoutAt       string `json:"checkout_at"`
+	CheckoutExpiryAt string `json:"checkout_expiry_at"`
+	CheckinType      string `json:"checkin_type,omitempty"`
+	CheckinBy        string `json:"checkin_by,omitempty"`
+	CheckinStartAt   string `json:"checkin_start_at,omitempty"`
+	ResourceName     string `json:"resource_name,omitempty"`
+	ResourceDetails  any    `json:"resource_details,omitempty"`
+	Username         string `json:"checkout_by_username,omitempty"`
+	ResourceStatus   string `json:"resource_status,omitempty"`
 }
 
 type resourceDetails struct {
 	Type     string `json:"_type"`
 	Hostname string `json:"hostname"`
 	ServerID string `json:"server_id"`
+}
+
+// appAccountDetails is the spec's SaasAppAccountCheckedOutResourceDetails and
+// OktaUniversalDirectoryAccountCheckedOutResourceDetails.
+type appAccountDetails struct {
+	Type        string `json:"_type"`
+	AccountName string `json:"account_name"`
+	AppName     string `json:"app_name"`
 }
 
 func checkedOutBody(c pam.CheckedOut, detailed, admin bool) checkedOutResource {
@@ -85,7 +93,12 @@ func checkedOutBody(c pam.CheckedOut, detailed, admin bool) checkedOutResource {
 	}
 	if detailed {
 		b.ResourceName = c.AccountName
-		b.ResourceDetails = &resourceDetails{Type: c.ResourceType, Hostname: c.Hostname, ServerID: c.ServerID}
+		switch c.ResourceType {
+		case pam.ResourceUDAccountPassword, pam.ResourceSaaSAccountPassword:
+			b.ResourceDetails = appAccountDetails{Type: c.ResourceType, AccountName: c.AccountName, AppName: c.AppName}
+		default:
+			b.ResourceDetails = resourceDetails{Type: c.ResourceType, Hostname: c.Hostname, ServerID: c.ServerID}
+		}
 	}
 	if admin {
 		b.Username, b.ResourceStatus = c.Username, "checked_out"

@@ -168,20 +168,31 @@ type userAccessMethod struct {
 }
 
 func adMethodsBody(a pam.ADAccess, me string) []userAccessMethod {
-	status := map[string]string{pam.ADAvailable: "available", pam.ADCheckedOut: "checked_out",
-		pam.ADCheckedOutByOtherUser: "checked_out_by_other_user", pam.ADUnavailable: "unavailable"}[a.Status(me)]
-	m := userAccessMethod{Identity: a.SAMAccountName, AccessCredential: "password", UserAccessType: "active_directory_account",
-		ResourceStatus: status, CheckoutRequirements: checkoutRequirements{MaxSeconds: a.CheckoutSeconds, Required: a.CheckoutRequired},
-		RuleResourceType: pam.ActiveDirectoryBasedResource, RuleIDs: []string{},
-		Details: adMethodDetails{Type: "active_directory_account", AccountID: a.ID}}
-	if a.Checkout.State == store.CheckoutCheckedOut && a.Checkout.UserID == me {
-		m.CurrentUserExpiresAt = timestamp(a.Checkout.ExpiresAt)
-	}
+	m := accessMethodBody(a.SAMAccountName, "active_directory_account", pam.ActiveDirectoryBasedResource, a.ID, a.Checkout, me,
+		checkoutRequirements{MaxSeconds: a.CheckoutSeconds, Required: a.CheckoutRequired})
 	for _, am := range a.Methods {
-		m.Details.Privileges = append(m.Details.Privileges, adPrivilege{Type: am.Privilege,
-			Value: map[string]any{"_type": am.Privilege, am.Privilege: true}})
+		m.Details.Privileges = append(m.Details.Privileges, privilegeBody(am.Privilege))
 	}
 	return []userAccessMethod{m}
+}
+
+// accessMethodBody is the one user access method of a non-server account (identity, its type and
+// rule resource type), its privileges left to fill in; resource_status as the account's lending
+// state c shows it to the caller.
+func accessMethodBody(identity, accessType, ruleType, accountID string, c store.Checkout, me string, req checkoutRequirements) userAccessMethod {
+	status := map[string]string{pam.ADAvailable: "available", pam.ADCheckedOut: "checked_out",
+		pam.ADCheckedOutByOtherUser: "checked_out_by_other_user", pam.ADUnavailable: "unavailable"}[pam.Availability(c, me)]
+	m := userAccessMethod{Identity: identity, AccessCredential: "password", UserAccessType: accessType, ResourceStatus: status,
+		CheckoutRequirements: req, RuleResourceType: ruleType, RuleIDs: []string{},
+		Details: adMethodDetails{Type: accessType, AccountID: accountID}}
+	if c.State == store.CheckoutCheckedOut && c.UserID == me {
+		m.CurrentUserExpiresAt = timestamp(c.ExpiresAt)
+	}
+	return m
+}
+
+func privilegeBody(privilege string) adPrivilege {
+	return adPrivilege{Type: privilege, Value: map[string]any{"_type": privilege, privilege: true}}
 }
 
 func (h *Handlers) listUAMForActiveDirectoryAccount(w http.ResponseWriter, r *http.Request) error {

@@ -8,8 +8,8 @@ import (
 
 // udsaasRoutes are SaaS app instances, the staged Universal Directory and SaaS service accounts
 // and their assignment, the UD and SaaS operations of projects, the end users' views and the
-// security admins' all_… lists (api/opa-projects.yaml). Reveal, rotation, credential updates
-// and user access methods of these accounts are not served.
+// security admins' all_… lists, and the end users' reveal, rotation, credential update and user
+// access methods of the accounts (api/opa-projects.yaml; checkout through pam's checkout targets).
 func (h *Handlers) udsaasRoutes() []wire.Route {
 	const (
 		ra, sa   = pam.RoleResourceAdmin, pam.RoleSecurityAdmin
@@ -22,6 +22,8 @@ func (h *Handlers) udsaasRoutes() []wire.Route {
 		saasAcct = "saas_app_account_id"
 		app      = team + "/saas_apps/{saas_app_instance_id}"
 		rg       = team + "/resource_groups/{resource_group_id}"
+		udPath   = team + "/okta_universal_directory_accounts/{" + udAcct + "}"
+		saasPath = app + "/accounts/{" + saasAcct + "}"
 	)
 	return []wire.Route{
 		bearer("GET", team+"/connections/saas_apps", "ListAppInstancesForTeam", h.listAppInstancesForTeam, ra),
@@ -49,6 +51,14 @@ func (h *Handlers) udsaasRoutes() []wire.Route {
 		bearer("GET", app, "GetSaasApplicationAccessibleByUser", h.getSaasApplicationAccessibleByUser, eu),
 		bearer("GET", app+"/accounts", "ListSaaSApplicationServiceAccountsEndUser", h.listUserServiceAccounts(saas), eu),
 		bearer("GET", app+"/accounts/{"+saasAcct+"}", "GetSaaSApplicationServiceAccountEndUser", h.getUserServiceAccount(saas, saasAcct), eu),
+
+		bearer("POST", udPath+"/reveal_credentials", "revealOktaUniversalDirectoryAccountPassword", h.revealServiceAccountPassword(ud), eu),
+		bearer("POST", udPath+"/rotate_password", "oktaUDAccountRotatePassword", h.rotateServiceAccountPassword(ud), eu),
+		bearer("GET", udPath+"/user_access_methods", "ListUAMForOktaUDAccount", h.listUAMForServiceAccount(ud), eu),
+		bearer("POST", saasPath+"/reveal_credentials", "revealSaasAppAccountPassword", h.revealServiceAccountPassword(saas), eu),
+		bearer("POST", saasPath+"/rotate_password", "saasAppAccountRotatePassword", h.rotateServiceAccountPassword(saas), eu),
+		bearer("GET", saasPath+"/user_access_methods", "ListUAMForSaaSApplicationAccount", h.listUAMForServiceAccount(saas), eu),
+		bearer("PUT", saasPath+"/credentials", "updateSaasAppAccountPassword", h.updateSaasAppAccountPassword, eu),
 
 		bearer("GET", team+"/all_okta_universal_directory_accounts", "ListAllOktaUniversalDirectoryAccountsForSecurityAdmin", h.listAllServiceAccounts(ud, false), sa),
 		bearer("GET", team+"/all_saas_app_accounts", "ListAllSaasAppAccountsForSecurityAdmin", h.listAllServiceAccounts(saas, false), sa),

@@ -36,15 +36,10 @@ func (q queries) CreateServiceApp(ctx context.Context, a store.ServiceApp) error
 }
 
 func (q queries) GetServiceApp(ctx context.Context, clientID string) (store.ServiceApp, error) {
-	var a store.ServiceApp
-	var scopes, jwks string
-	var created int64
-	err := q.db.QueryRowContext(ctx, `SELECT client_id, org_id, name, scopes, jwks, created_at FROM service_apps WHERE client_id = $1`, clientID).
-		Scan(&a.ClientID, &a.OrgID, &a.Name, &scopes, &jwks, &created)
+	a, err := scanServiceApp(q.db.QueryRowContext(ctx, `SELECT `+serviceAppColumns+` FROM service_apps WHERE client_id = $1`, clientID))
 	if err != nil {
 		return a, notFound("get service app", err)
 	}
-	a.Scopes, a.JWKS, a.CreatedAt = strings.Fields(scopes), []byte(jwks), fromMS(created)
 	return a, nil
 }
 

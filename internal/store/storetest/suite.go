@@ -53,6 +53,8 @@ func Run(t *testing.T, b Backend) {
 		{"ServiceAccounts", testServiceAccounts},
 		{"Checkouts", testCheckouts},
 		{"PasswordDirectory", testPasswordDirectory},
+		{"ResetTeam", testResetTeam}, {"ResetOrg", testResetOrg}, {"ResetIsAtomic", testResetIsAtomic},
+		{"DeletePoolAndAgent", testDeletePoolAndAgent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
