@@ -68,7 +68,12 @@ func TestRequestsInFlightAreBounded(t *testing.T) {
 	<-entered
 	for _, path := range []string{"/api/v1/agentPools", "/v1/teams/acme/projects"} {
 		w := httptest.NewRecorder()
-		h.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+		info := &wire.Info{}
+		req := httptest.NewRequest("GET", path, nil)
+		h.ServeHTTP(w, req.WithContext(wire.WithInfo(req.Context(), info)))
+		if info.Pattern != routeOverloaded {
+			t.Errorf("%s while full is logged as route %q, want %q", path, info.Pattern, routeOverloaded)
+		}
 		if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" ||
 			!strings.Contains(w.Body.String(), map[bool]string{true: `"type"`, false: `"errorCode"`}[strings.HasPrefix(path, "/v1/")]) {
 			t.Errorf("%s while full: %d %v %s", path, w.Code, w.Header(), w.Body)

@@ -138,6 +138,10 @@ func limitBody(n int64, next http.Handler) http.Handler {
 	})
 }
 
+// routeOverloaded is the route label (access log, metrics) of a request refused for want of a
+// free slot: it never reached the route table, but it was not unmatched either.
+const routeOverloaded = "overloaded"
+
 // inFlightWait is how long a request waits for a free slot before it is refused: long enough to
 // smooth a burst, short enough that a saturated server says so.
 const inFlightWait = time.Second
@@ -164,6 +168,9 @@ func limitInFlight(n int, next http.Handler) http.Handler {
 			select {
 			case slots <- struct{}{}:
 			case <-t.C:
+				if info := wire.InfoFrom(r.Context()); info != nil {
+					info.Pattern = routeOverloaded
+				}
 				wire.WriteError(w, r, &wire.Error{Status: http.StatusServiceUnavailable, Code: wire.CodeInternal,
 					Summary: "Service unavailable: too many requests in progress; retry shortly",
 					Header:  http.Header{"Retry-After": {"1"}}})

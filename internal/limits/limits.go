@@ -21,6 +21,12 @@ const (
 	ServiceAccountName     = 50    // a UD or SaaS service account's name (OPA's ServiceAccountEndUser bound)
 	ServiceAccountUsername = 100   // a UD or SaaS service account's username (same)
 	ServiceAccountFeed     = 10000 // accounts in one feed of an app's or the Universal Directory's accounts
+
+	SecretName        = 255  // a project secret's or secret folder's name
+	SecretFolderDepth = 16   // how deeply secret folders nest under a top-level folder
+	SecretEntries     = 64   // key/value pairs of one secret
+	SecretEntryKey    = 255  // one key of a secret
+	SecretValue       = 4096 // bytes of a secret's key/value pairs as JSON (a JWE of it fits limits.Text)
 )
 
 // Storable reports whether s can be stored as text on every backend: valid UTF-8 without NUL.

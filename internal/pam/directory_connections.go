@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/keyward/keyward/internal/fault"
 	"github.com/keyward/keyward/internal/store"
@@ -109,17 +108,7 @@ func (s *Service) FeedADDirectory(ctx context.Context, teamID, id string, entrie
 	if len(entries) > maxADDirectory {
 		return fault.Invalidf(adConnectionNoun, fmt.Sprintf("accounts: must hold at most %d accounts", maxADDirectory))
 	}
-	seen := make(map[string]bool, len(entries))
-	var cs []string
-	for i, e := range entries {
-		prefix := "accounts[" + strconv.Itoa(i) + "]."
-		cs = append(cs, e.check(prefix)...)
-		if seen[e.SID] {
-			cs = append(cs, prefix+"sid: is given twice")
-		}
-		seen[e.SID] = true
-	}
-	if len(cs) > 0 {
+	if cs := checkFeed(entries, "sid", func(e ADEntry) string { return e.SID }); len(cs) > 0 {
 		return fault.Invalidf(adAccountNoun, cs...)
 	}
 	if entries == nil {

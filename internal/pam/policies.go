@@ -34,10 +34,10 @@ const (
 
 var (
 	resourceTypes = []string{"active_directory_based_resource", "managed_saas_app_based_resource", "okta_app_based_resource",
-		"secret_based_resource", ServerBasedResource, "unmanaged_saas_app_based_resource"}
+		SecretBasedResource, ServerBasedResource, "unmanaged_saas_app_based_resource"}
 	serverSelectorKinds = []string{SelectIndividualServer, SelectIndividualServerAccount, SelectServerLabel}
 	privilegeTypes      = []string{PrivilegePasswordCheckoutRDP, PrivilegePasswordCheckoutSSH, PrivilegePrincipalAccountRDP,
-		PrivilegePrincipalAccountSSH, PrivilegeRevealPassword, PrivilegeRotatePassword, "secret", PrivilegeUpdatePassword}
+		PrivilegePrincipalAccountSSH, PrivilegeRevealPassword, PrivilegeRotatePassword, PrivilegeSecret, PrivilegeUpdatePassword}
 	// serverPrivileges are the privileges a server-based rule may grant.
 	serverPrivileges = []string{PrivilegePasswordCheckoutRDP, PrivilegePasswordCheckoutSSH, PrivilegePrincipalAccountRDP,
 		PrivilegePrincipalAccountSSH, PrivilegeRevealPassword, PrivilegeRotatePassword, PrivilegeUpdatePassword}
@@ -143,6 +143,9 @@ func (r PolicyRule) check(at string) []string {
 	if r.ResourceType == ActiveDirectoryBasedResource {
 		cs = append(cs, checkADSelector(at+".resource_selector", r.Selector))
 	}
+	if r.ResourceType == SecretBasedResource {
+		cs = append(cs, checkSecretSelector(at+".resource_selector", r.Selector)) // secrets_access.go
+	}
 	if len(r.Privileges) == 0 {
 		cs = append(cs, at+".privileges: at least one privilege is required")
 	}
@@ -155,6 +158,8 @@ func (r PolicyRule) check(at string) []string {
 			cs = append(cs, field+".privilege_type: "+p.Type+" does not apply to servers")
 		case r.ResourceType == ActiveDirectoryBasedResource && !slices.Contains(adPrivileges, p.Type):
 			cs = append(cs, field+".privilege_type: "+p.Type+" does not apply to Active Directory accounts")
+		case (r.ResourceType == SecretBasedResource) != (p.Type == PrivilegeSecret):
+			cs = append(cs, field+".privilege_type: secret privileges apply to secret_based_resource rules only, and only they do")
 		}
 	}
 	if o := r.OverrideCheckoutSeconds; o != nil {

@@ -99,12 +99,44 @@ func (s *Service) SetCheckoutSettings(ctx context.Context, p Principal, rgID, pr
 	if _, err := s.projectInScope(ctx, p, rgID, projectID, checkoutWriters...); err != nil {
 		return err
 	}
+	return s.PutProjectCheckoutSettings(ctx, p.TeamID, projectID, kind, in)
+}
+
+// PutProjectCheckoutSettings replaces a project's checkout settings for a kind of account on the
+// team's own authority, checking no caller's roles (what loading a seed document does). The
+// lists hold the kind's stored references: server account names, AD domain\SID keys, UD and
+// SaaS account ids.
+func (s *Service) PutProjectCheckoutSettings(ctx context.Context, teamID, projectID string, kind AccountKind, in CheckoutSettingsInput) error {
 	set, cs := in.settings()
 	if len(cs) > 0 {
 		return fault.Invalidf("CheckoutSettings", cs...)
 	}
-	doc := store.ProjectSettings{TeamID: p.TeamID, ProjectID: projectID, Kind: settingsKind(kind, settingsCheckout), ModifiedAt: s.Clock.Now()}
+	doc := store.ProjectSettings{TeamID: teamID, ProjectID: projectID, Kind: settingsKind(kind, settingsCheckout), ModifiedAt: s.Clock.Now()}
 	return missing(writeSettings(ctx, s.Store, doc, set), projectID, "Project")
+}
+
+// StoredProjectSettings returns the checkout settings and password policy a project was given
+// for a kind of account, nil for each never set (the project then has the defaults).
+func (s *Service) StoredProjectSettings(ctx context.Context, teamID, projectID string, kind AccountKind) (*CheckoutSettings, *PasswordPolicy, error) {
+	var set CheckoutSettings
+	var pol PasswordPolicy
+	var checkout *CheckoutSettings
+	var password *PasswordPolicy
+	doc, err := readSettings(ctx, s.Store, teamID, projectID, settingsKind(kind, settingsCheckout), &set)
+	if err != nil {
+		return nil, nil, err
+	}
+	if doc.Body != nil {
+		checkout = &set
+	}
+	if doc, err = readSettings(ctx, s.Store, teamID, projectID, settingsKind(kind, settingsPassword), &pol); err != nil {
+		return nil, nil, err
+	}
+	if doc.Body != nil {
+		pol.ModifiedAt = doc.ModifiedAt
+		password = &pol
+	}
+	return checkout, password, nil
 }
 
 // PasswordPolicy returns a project's password policy for a kind of account (the default until
@@ -130,17 +162,23 @@ func (s *Service) SetPasswordPolicy(ctx context.Context, p Principal, rgID, proj
 	if _, err := s.projectInScope(ctx, p, rgID, projectID, passwordAdmins...); err != nil {
 		return PasswordPolicy{}, err
 	}
+	return s.PutProjectPasswordPolicy(ctx, p.TeamID, projectID, kind, in)
+}
+
+// PutProjectPasswordPolicy replaces a project's password policy for a kind of account on the
+// team's own authority, checking no caller's roles (what loading a seed document does).
+func (s *Service) PutProjectPasswordPolicy(ctx context.Context, teamID, projectID string, kind AccountKind, in PasswordPolicyInput) (PasswordPolicy, error) {
 	pol, cs := in.policy()
 	if len(cs) > 0 {
 		return PasswordPolicy{}, fault.Invalidf("PasswordPolicy", cs...)
 	}
 	pol.ModifiedAt = s.Clock.Now().UTC().Truncate(time.Millisecond)
-	doc := store.ProjectSettings{TeamID: p.TeamID, ProjectID: projectID, Kind: settingsKind(kind, settingsPassword), ModifiedAt: pol.ModifiedAt}
+	doc := store.ProjectSettings{TeamID: teamID, ProjectID: projectID, Kind: settingsKind(kind, settingsPassword), ModifiedAt: pol.ModifiedAt}
 	if err := writeSettings(ctx, s.Store, doc, pol); err != nil {
 		return PasswordPolicy{}, missing(err, projectID, "Project")
 	}
 	if kind == ServerAccounts { // accounts it no longer manages end their checkouts
-		return pol, s.endAccountsLostCheckouts(ctx, p.TeamID, store.AccountFilter{ProjectID: projectID})
+		return pol, s.endAccountsLostCheckouts(ctx, teamID, store.AccountFilter{ProjectID: projectID})
 	}
 	return pol, nil
 }

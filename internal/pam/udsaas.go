@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -306,17 +305,7 @@ func (s *Service) feedServiceAccounts(ctx context.Context, teamID, kind, appID s
 	if len(entries) > limits.ServiceAccountFeed {
 		return FeedSummary{}, fault.Invalidf(serviceAccountNoun, fmt.Sprintf("accounts: must hold at most %d accounts", limits.ServiceAccountFeed))
 	}
-	seen := make(map[string]bool, len(entries))
-	var cs []string
-	for i, e := range entries {
-		prefix := "accounts[" + strconv.Itoa(i) + "]."
-		cs = append(cs, e.check(prefix)...)
-		if seen[e.ExternalID] {
-			cs = append(cs, prefix+"id: is given twice")
-		}
-		seen[e.ExternalID] = true
-	}
-	if len(cs) > 0 {
+	if cs := checkFeed(entries, "id", func(e ServiceAccountEntry) string { return e.ExternalID }); len(cs) > 0 {
 		return FeedSummary{}, fault.Invalidf(serviceAccountNoun, cs...)
 	}
 	var sum FeedSummary

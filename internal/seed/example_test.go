@@ -11,7 +11,7 @@ import (
 
 func TestExampleParses(t *testing.T) {
 	doc := parsedExample(t)
-	if len(doc.Okta) != 3 || doc.OPA == nil || len(doc.OPA.Teams) != 1 || len(doc.OPA.Teams[0].Sections) != 5 {
+	if len(doc.Okta) != 3 || doc.OPA == nil || len(doc.OPA.Teams) != 1 || len(doc.OPA.Teams[0].Sections) != 8 {
 		t.Fatalf("parsed %+v", doc)
 	}
 }

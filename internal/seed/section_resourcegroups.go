@@ -2,6 +2,7 @@ package seed
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/keyward/keyward/internal/pam"
@@ -11,10 +12,13 @@ import (
 // resourceGroup is a resource group with its owner groups (by name) and its projects; matched
 // by name.
 type resourceGroup struct {
-	Name        string    `json:"name"`
-	Description string    `json:"description,omitempty"`
-	AdminGroups []string  `json:"adminGroups,omitempty"`
-	Projects    []project `json:"projects,omitempty"`
+	Name        string   `json:"name"`
+	Description string   `json:"description,omitempty"`
+	AdminGroups []string `json:"adminGroups,omitempty"`
+	// SecurityAdminGroups are its delegated security admin groups, by name: a load adds those
+	// missing.
+	SecurityAdminGroups []string  `json:"securityAdminGroups,omitempty"`
+	Projects            []project `json:"projects,omitempty"`
 }
 
 // project is a project of a resource group, matched by name; fields left out take OPA's
@@ -32,6 +36,8 @@ type project struct {
 	ServerAccountManagement      *bool   `json:"serverAccountManagement,omitempty"`
 	SharedAdminUserName          *string `json:"sharedAdminUserName,omitempty"`
 	SharedStandardUserName       *string `json:"sharedStandardUserName,omitempty"`
+	// Settings are its checkout settings and password policies (project_settings.go).
+	Settings *projectSettings `json:"settings,omitempty"`
 }
 
 func loadResourceGroups(ctx context.Context, r *run, team store.Team, items []resourceGroup) error {
@@ -39,7 +45,7 @@ func loadResourceGroups(ctx context.Context, r *run, team store.Team, items []re
 	if err != nil {
 		return err
 	}
-	for _, it := range items {
+	for n, it := range items {
 		i := slices.IndexFunc(rgs, func(rg store.ResourceGroup) bool { return rg.Name == it.Name })
 		var rgID string
 		if i >= 0 {
@@ -62,20 +68,62 @@ func loadResourceGroups(ctx context.Context, r *run, team store.Team, items []re
 			rgID = rg.ID
 			r.made("resourceGroups")
 		}
-		if err := loadProjects(ctx, r, team, rgID, it.Projects); err != nil {
+		if err := addSecurityAdminGroups(ctx, r, team, rgID, fmt.Sprintf("[%d]", n), it.SecurityAdminGroups); err != nil {
+			return err
+		}
+		if err := loadProjects(ctx, r, team, rgID, fmt.Sprintf("[%d].projects", n), it.Projects); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func loadProjects(ctx context.Context, r *run, team store.Team, rgID string, items []project) error {
+// addSecurityAdminGroups makes the named groups delegated security admin groups of the resource
+// group, keeping those it has.
+func addSecurityAdminGroups(ctx context.Context, r *run, team store.Team, rgID, at string, names []string) error {
+	if len(names) == 0 {
+		return nil
+	}
+	have, err := r.PAM.SecurityAdminGroups(ctx, team.ID, rgID)
+	if err != nil {
+		return err
+	}
+	all := make([]string, 0, len(have)+len(names))
+	for _, g := range have {
+		all = append(all, g.Name)
+	}
+	added := 0
+	for i, name := range names {
+		if ok, err := exists(r.Store.GetOPAGroupByName(ctx, team.ID, name)); err != nil {
+			return err
+		} else if !ok {
+			return invalid(fmt.Sprintf("%s.securityAdminGroups[%d]: %s is not a group of the team", at, i, name))
+		}
+		if !slices.Contains(all, name) {
+			all = append(all, name)
+			added++
+		}
+	}
+	if added == 0 {
+		return nil
+	}
+	if _, err := r.PAM.SetSecurityAdminGroups(ctx, team.ID, rgID, all); err != nil {
+		return err
+	}
+	r.created["securityAdminGroups"] += added
+	return nil
+}
+
+// loadProjects creates the projects missing; their settings are set once the team's other
+// sections are loaded.
+func loadProjects(ctx context.Context, r *run, team store.Team, rgID, at string, items []project) error {
 	have, err := rgProjects(ctx, r.Service, team, rgID)
 	if err != nil {
 		return err
 	}
-	for _, it := range items {
-		if slices.ContainsFunc(have, func(p store.Project) bool { return p.Name == it.Name }) {
+	for n, it := range items {
+		if i := slices.IndexFunc(have, func(p store.Project) bool { return p.Name == it.Name }); i >= 0 {
+			r.settle(team, have[i].ID, fmt.Sprintf("%s[%d].settings", at, n), it.Settings)
 			continue
 		}
 		in := pam.ProjectInput{Name: &it.Name, SSHCertificateType: it.SSHCertificateType, NextUnixUID: it.NextUnixUID,
@@ -83,10 +131,12 @@ func loadProjects(ctx context.Context, r *run, team store.Team, rgID string, ite
 			ForceSharedSSHUsers: it.ForceSharedSSHUsers, PersistentServerUserAccounts: it.PersistentServerUserAccounts,
 			RequirePreauthForCreds: it.RequirePreauthForCreds, ServerAccountManagement: it.ServerAccountManagement,
 			SharedAdminUserName: it.SharedAdminUserName, SharedStandardUserName: it.SharedStandardUserName}
-		if _, err := r.PAM.CreateProject(ctx, team.ID, rgID, in); err != nil {
+		p, err := r.PAM.CreateProject(ctx, team.ID, rgID, in)
+		if err != nil {
 			return err
 		}
 		r.made("projects")
+		r.settle(team, p.ID, fmt.Sprintf("%s[%d].settings", at, n), it.Settings)
 	}
 	return nil
 }
@@ -121,6 +171,13 @@ func exportResourceGroups(ctx context.Context, s *Service, team store.Team) ([]r
 			}
 			slices.Sort(it.AdminGroups)
 		}
+		sec, err := s.PAM.SecurityAdminGroups(ctx, team.ID, rg.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range sec {
+			it.SecurityAdminGroups = append(it.SecurityAdminGroups, g.Name)
+		}
 		ps, err := rgProjects(ctx, s, team, rg.ID)
 		if err != nil {
 			return nil, err
@@ -132,6 +189,9 @@ func exportResourceGroups(ctx context.Context, s *Service, team store.Team) ([]r
 				PersistentServerUserAccounts: p.PersistentServerUserAccounts, RequirePreauthForCreds: &p.RequirePreauthForCreds,
 				ServerAccountManagement: &p.ServerAccountManagement, SharedAdminUserName: &p.SharedAdminUserName,
 				SharedStandardUserName: &p.SharedStandardUserName})
+			if it.Projects[len(it.Projects)-1].Settings, err = exportProjectSettings(ctx, s, team, p.ID); err != nil {
+				return nil, err
+			}
 		}
 		byName(it.Projects, func(p project) string { return p.Name })
 		out[i] = it

@@ -24,6 +24,9 @@ var (
 		teamPart("groups", loadGroups, exportGroups),
 		teamPart("resourceGroups", loadResourceGroups, exportResourceGroups),
 		teamPart("adConnections", loadADConnections, exportADConnections),
+		teamPart("saasApps", loadSaaSApps, exportSaaSApps),
+		teamPart("udAccounts", loadUDAccounts, exportUDAccounts),
+		teamPart("securityPolicies", loadSecurityPolicies, exportSecurityPolicies),
 	}
 )
 
@@ -32,6 +35,18 @@ type run struct {
 	*Service
 	created map[string]int
 	apps    []CreatedApp
+	// later is what a team's sections left to do once all of them are loaded.
+	later []func(ctx context.Context) error
+}
+
+// settle sets a project's settings once the team's sections are loaded.
+func (r *run) settle(team store.Team, projectID, at string, ps *projectSettings) {
+	if ps == nil {
+		return
+	}
+	r.later = append(r.later, func(ctx context.Context) error {
+		return loadProjectSettings(ctx, r, team, projectID, at, *ps)
+	})
 }
 
 // made counts one object a section created.

@@ -112,6 +112,12 @@ func (s *Service) load(ctx context.Context, orgID string, doc Document) (Result,
 				return res, within("opa.teams."+td.Name+"."+sec.key(), err)
 			}
 		}
+		for _, later := range r.later {
+			if err := later(ctx); err != nil {
+				return res, within("opa.teams."+td.Name+".resourceGroups", err)
+			}
+		}
+		r.later = nil
 	}
 	return res, nil
 }

@@ -45,5 +45,6 @@ type Queries interface {
 	OPAServiceAccounts
 	Checkouts
 	PasswordDirectory
+	OPASecrets
 	Resets
 }

@@ -95,6 +95,8 @@ func populateTeam(t *testing.T, s *apptest.Server, team string) {
 			mustOPA(t, "password policy", err)
 			_, err = c.UpdateServerPasswordPolicy(ctx, rg.ID, p.ID, pol)
 			mustOPA(t, "update password policy", err)
+			_, err = c.CreateSecretFolder(ctx, rg.ID, p.ID, client.SecretFolderInput{Name: "vault"})
+			mustOPA(t, "secret folder", err)
 		}
 	}
 }
@@ -150,7 +152,7 @@ func TestResetGuard(t *testing.T) {
 			beforeB := map[string]map[string]int{"org": scopeCounts(t, s, "org_id", orgB), "team": scopeCounts(t, s, "team_id", teamB.ID)}
 			for _, must := range []string{"pools", "agents", "jobs", "registration_tokens", "api_tokens",
 				"opa_users", "opa_groups", "service_user_keys", "opa_user_tokens", "opa_resource_groups", "opa_projects",
-				"opa_project_settings", "opa_ad_connections", "opa_ad_accounts"} {
+				"opa_project_settings", "opa_ad_connections", "opa_ad_accounts", "opa_saas_apps", "opa_service_accounts", "opa_security_policies", "opa_secret_items"} {
 				if beforeB["org"][must]+beforeB["team"][must] == 0 {
 					t.Errorf("the fixture made no row in %s", must)
 				}

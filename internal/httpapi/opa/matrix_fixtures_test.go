@@ -43,6 +43,8 @@ var matrixParams = map[string]func(f *fixture, pattern string) string{
 		return f.serviceAccount(store.ServiceAccountUD)
 	},
 	"staged_service_account_id": func(f *fixture, _ string) string { return f.stagedAccount() },
+	"secret_folder_id":          func(f *fixture, _ string) string { return f.secretFolder() },
+	"secret_id":                 func(f *fixture, _ string) string { return f.secret() },
 }
 
 // matrixBodies are valid request bodies per operationId; %[1]s is replaced by a name unique to
@@ -76,7 +78,10 @@ type world struct {
 	human                        string // a human user any row may name
 	// securityAdmin makes the fixtures only a security admin may make.
 	securityAdmin pam.Principal
-	seq           *atomic.Int64
+	// everyone is a group holding every caller: a fixture's security policy grants it what the
+	// secrets routes need past authorization.
+	everyone store.OPAGroup
+	seq      *atomic.Int64
 }
 
 // in is the world seen from a subtest, whose setup failures stop that subtest.
@@ -101,6 +106,7 @@ type fixture struct {
 	adConn string // an Active Directory connection whose one account a rule places in the project
 	adRul  string
 	app    string // a SaaS app instance with one account
+	folder string // a top-level secret folder on which a policy grants everyone every privilege
 }
 
 func (w *world) unique(prefix string) string { return fmt.Sprintf("%s-%d", prefix, w.seq.Add(1)) }
@@ -221,6 +227,38 @@ func (f *fixture) securityPolicy() string {
 	return f.policy
 }
 
+// secretFolder makes a top-level secret folder of the project and a policy granting everyone
+// every secret privilege on it.
+func (f *fixture) secretFolder() string {
+	if f.folder == "" {
+		now := time.Now()
+		it := store.SecretItem{ID: f.w.unique("folder"), TeamID: f.w.teamID, ProjectID: f.project().ID, Kind: store.SecretFolder,
+			Name: f.w.unique("folder"), CreatedAt: now, CreatedBy: "fixture", UpdatedAt: now, UpdatedBy: "fixture"}
+		f.w.check(f.w.pam.Store.CreateSecretItem(f.w.ctx, it))
+		rule := pam.PolicyRule{Name: "secrets", ResourceType: pam.SecretBasedResource,
+			Selector: json.RawMessage(`{"_type":"secret_based_resource","selectors":[{"selector_type":"secret_folder",` +
+				`"selector":{"_type":"secret_folder","secret_folder":{"id":"` + it.ID + `"}}}]}`),
+			Privileges: []pam.Privilege{{Type: pam.PrivilegeSecret, Value: json.RawMessage(`{"_type":"secret","list":true,` +
+				`"folder_create":true,"folder_update":true,"folder_delete":true,"secret_create":true,"secret_update":true,` +
+				`"secret_reveal":true,"secret_delete":true}`)}}}
+		_, err := f.w.pam.CreateSecurityPolicy(f.w.ctx, f.w.securityAdmin, pam.PolicyInput{Policy: pam.SecurityPolicy{
+			Name: f.w.unique("secrets"), Active: true, ResourceGroupID: f.resourceGroup().ID, Rules: []pam.PolicyRule{rule}},
+			GroupIDs: []string{f.w.everyone.ID}})
+		f.w.check(err)
+		f.folder = it.ID
+	}
+	return f.folder
+}
+
+// secret makes a secret in the fixture's folder (its value is never unsealed by the matrix).
+func (f *fixture) secret() string {
+	now := time.Now()
+	it := store.SecretItem{ID: f.w.unique("secret"), TeamID: f.w.teamID, ProjectID: f.project().ID, ParentID: f.secretFolder(),
+		Kind: store.SecretKeyValue, Name: f.w.unique("secret"), Value: "sealed", CreatedAt: now, CreatedBy: "fixture", UpdatedAt: now, UpdatedBy: "fixture"}
+	f.w.check(f.w.pam.Store.CreateSecretItem(f.w.ctx, it))
+	return it.ID
+}
+
 // adConnection makes a connection of its own domain, fed one individual account under
 // OU=Service, which a rule places in the route's project and a sync applies.
 func (f *fixture) adConnection() string {
@@ -337,6 +375,7 @@ func (w *world) principal(roles ...string) (user, token string) {
 	user = w.unique("caller")
 	_, err := w.pam.CreateServiceUser(w.ctx, w.teamID, user)
 	w.check(err)
+	w.check(w.pam.AddMember(w.ctx, w.teamID, w.everyone.Name, user))
 	if len(roles) > 0 {
 		g, err := w.pam.CreateGroup(w.ctx, w.teamID, w.unique("callers"), roles)
 		w.check(err)
@@ -361,6 +400,7 @@ func (w *world) delegate(group string) string {
 	user := w.unique("delegate")
 	_, err := w.pam.CreateServiceUser(w.ctx, w.teamID, user)
 	w.check(err)
+	w.check(w.pam.AddMember(w.ctx, w.teamID, w.everyone.Name, user))
 	w.check(w.pam.AddMember(w.ctx, w.teamID, group, user))
 	return w.token(w.team, user, time.Now())
 }
@@ -404,6 +444,8 @@ func newWorld(t *testing.T, st store.Store, team string) *world {
 	w.delegates, err = w.pam.CreateGroup(w.ctx, w.teamID, "delegates", nil)
 	w.check(err)
 	w.securityDelegates, err = w.pam.CreateGroup(w.ctx, w.teamID, "security-delegates", nil)
+	w.check(err)
+	w.everyone, err = w.pam.CreateGroup(w.ctx, w.teamID, "everyone", nil)
 	w.check(err)
 	(&fixture{w: w}).resourceGroup() // the delegates are delegated resource admins from the start
 	u, err := w.pam.CreateUser(w.ctx, w.teamID, pam.NewUser{Name: "member", Email: "m@example.com"})

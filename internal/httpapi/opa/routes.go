@@ -19,6 +19,7 @@ func (h *Handlers) Routes() []wire.Route {
 	rows = append(rows, h.checkoutRoutes()...)  // routes_checkout.go
 	rows = append(rows, h.udsaasRoutes()...)    // routes_udsaas.go
 	rows = append(rows, h.endUserRoutes()...)   // routes_enduser.go
+	rows = append(rows, h.secretRoutes()...)    // routes_secrets.go
 	return rows
 }
 

@@ -51,6 +51,7 @@ var teamSteps = []orgStep{
 	{table: "opa_server_accounts"},
 	{table: "opa_servers"},
 	{table: "opa_enrollment_tokens"},
+	{table: "opa_secret_items"},
 	{table: "opa_projects"},
 	{table: "opa_resource_groups"},
 	{table: "opa_user_tokens"},

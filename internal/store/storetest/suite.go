@@ -53,6 +53,7 @@ func Run(t *testing.T, b Backend) {
 		{"ServiceAccounts", testServiceAccounts},
 		{"Checkouts", testCheckouts},
 		{"PasswordDirectory", testPasswordDirectory},
+		{"SecretItems", testSecretItems}, {"SecretFolderRace", testSecretFolderRace},
 		{"ResetTeam", testResetTeam}, {"ResetOrg", testResetOrg}, {"ResetIsAtomic", testResetIsAtomic},
 		{"DeletePoolAndAgent", testDeletePoolAndAgent},
 	}
