@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/keyward/keyward/internal/fault"
@@ -46,6 +45,7 @@ type OPACredential struct {
 	Principal string             // the service user the token speaks for, or the human user's id
 	UserID    string             // the user behind the token; "" for a key from before keys had users
 	Token     store.ServiceToken // the service token; zero for a human user's token
+	Caller    store.OPACaller    // the token's holder and its groups, as the store read them
 }
 
 // RoleSource says which OPA roles a credential's principal holds now. Roles are resolved at each
@@ -65,19 +65,24 @@ func (TokenRoles) Roles(_ context.Context, c OPACredential) ([]string, error) {
 
 // OPA authenticates "Authorization: Bearer <token>" on /v1/teams/{teamName}: a service token of
 // that team, unexpired at now, whose key still exists, or a human user's token (package pam's
-// MintUserToken) of an active user of that team. A token of another team is invalid here.
+// MintUserToken) of an active user of that team. A token of another team is invalid here. The
+// token, its key, its user and the user's groups are read in one statement; the principal
+// carries its roles and groups (Principal.Access) for the rest of the request.
 func (s *Service) OPA(ctx context.Context, header, teamName string, now time.Time) (*Principal, error) {
 	cred, err := bearer(header)
 	if err != nil || !limits.Storable(teamName) {
 		return nil, ErrInvalid
 	}
-	team, err := s.Store.GetTeamByName(ctx, teamName)
+	caller, err := s.Store.GetOPACaller(ctx, teamName, ids.Hash(cred), now)
 	if err != nil {
 		return nil, lookupErr(err)
 	}
-	c, err := s.opaCredential(ctx, team.ID, cred, now)
-	if err != nil {
-		return nil, err
+	c := OPACredential{TeamID: caller.TeamID, Principal: caller.UserID, UserID: caller.UserID, Caller: caller}
+	if caller.Service {
+		c.Principal = caller.UserName
+		c.Token = store.ServiceToken{Hash: ids.Hash(cred), TeamID: caller.TeamID, KeyID: caller.KeyID, Roles: caller.TokenRoles}
+	} else if caller.UserStatus != store.UserActive {
+		return nil, ErrInvalid // a human user's token works only while the user is active
 	}
 	var source RoleSource = TokenRoles{}
 	if s.RoleSource != nil {
@@ -87,29 +92,6 @@ func (s *Service) OPA(ctx context.Context, header, teamName string, now time.Tim
 	if err != nil {
 		return nil, err
 	}
-	return &Principal{Kind: KindOPA, TeamID: team.ID, Actor: c.Principal, User: c.UserID, Roles: roles}, nil
-}
-
-// opaCredential resolves a bearer token presented to a team: a service token first, else a
-// human user's token through package pam's Caller.
-func (s *Service) opaCredential(ctx context.Context, teamID, cred string, now time.Time) (OPACredential, error) {
-	tok, err := s.Store.GetServiceToken(ctx, ids.Hash(cred), now)
-	if errors.Is(err, store.ErrNotFound) {
-		p, err := (&pam.Service{Store: s.Store}).Caller(ctx, teamID, cred, now)
-		if f, ok := fault.As(err); ok && f.Kind == fault.Unauthorized {
-			return OPACredential{}, ErrInvalid
-		}
-		return OPACredential{TeamID: p.TeamID, Principal: p.UserID, UserID: p.UserID}, err
-	}
-	if err != nil {
-		return OPACredential{}, lookupErr(err)
-	}
-	if tok.TeamID != teamID {
-		return OPACredential{}, ErrInvalid
-	}
-	key, err := s.Store.GetServiceUserKey(ctx, teamID, tok.KeyID)
-	if err != nil {
-		return OPACredential{}, lookupErr(err) // the key was deleted: its tokens stop working at once
-	}
-	return OPACredential{TeamID: teamID, Principal: key.UserName, UserID: key.UserID, Token: tok}, nil
+	return &Principal{Kind: KindOPA, TeamID: caller.TeamID, Actor: c.Principal, User: c.UserID, Roles: roles,
+		Access: pam.CallerAccess(caller, roles)}, nil
 }

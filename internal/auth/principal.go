@@ -3,6 +3,8 @@ package auth
 import (
 	"errors"
 	"slices"
+
+	"github.com/keyward/keyward/internal/pam"
 )
 
 // ErrInvalid is returned for a missing, unknown, malformed or expired credential.
@@ -26,6 +28,8 @@ type Principal struct {
 	Roles  []string
 	Agent  string // the agent id, for agent credentials
 	Pool   string // the pool a registration token admits into
+	// Access is an OPA principal's roles and groups as authentication read them (package pam).
+	Access *pam.Access
 }
 
 // Kinds of principal.

@@ -20,32 +20,42 @@ type ServerAccount struct {
 
 // accountViews adds to accounts what their rotations left.
 func (s *Service) accountViews(ctx context.Context, teamID string, as []store.ServerAccount) ([]ServerAccount, error) {
-	out := make([]ServerAccount, len(as))
 	if len(as) == 0 {
-		return out, nil
+		return []ServerAccount{}, nil
 	}
 	ids := make([]string, len(as))
 	for i, a := range as {
 		ids[i] = a.ID
 	}
-	cs, err := s.Store.ListCheckouts(ctx, teamID, store.CheckoutFilter{}, store.Page{IDs: ids})
+	cs, err := s.Store.ListCheckoutRotations(ctx, teamID, ids)
 	if err != nil {
 		return nil, err
 	}
-	byID := map[string]store.Checkout{}
+	byID := make(map[string]store.CheckoutRotation, len(cs))
 	for _, c := range cs {
 		byID[c.AccountID] = c
 	}
+	rotations := make([]store.CheckoutRotation, len(as))
+	for i, a := range as {
+		rotations[i] = byID[a.ID]
+	}
+	return s.rotatedViews(ctx, teamID, as, rotations)
+}
+
+// rotatedViews are the views of accounts whose rotations (rotations[i] is as[i]'s) were read.
+func (s *Service) rotatedViews(ctx context.Context, teamID string, as []store.ServerAccount, rotations []store.CheckoutRotation) ([]ServerAccount, error) {
+	out := make([]ServerAccount, len(as))
 	projects := map[string]management{}
 	for i, a := range as {
 		m, ok := projects[a.ProjectID]
 		if !ok {
+			var err error
 			if m, err = projectManagement(ctx, s.Store, teamID, a.ProjectID); err != nil {
 				return nil, err
 			}
 			projects[a.ProjectID] = m
 		}
-		c := byID[a.ID]
+		c := rotations[i]
 		out[i] = ServerAccount{ServerAccount: a, Managed: m.manages(a.Login), PasswordChangedAt: c.SuccessAt,
 			PasswordErrorAt: c.ErrorAt, PasswordErrorType: c.ErrorType}
 	}
@@ -88,11 +98,11 @@ func (s *Service) listAccounts(ctx context.Context, teamID string, f store.Accou
 	if err := checkPage(p); err != nil {
 		return nil, err
 	}
-	as, err := s.Store.ListServerAccounts(ctx, teamID, f, p)
+	as, rotations, err := s.Store.ListServerAccountsRotated(ctx, teamID, f, p)
 	if err != nil {
 		return nil, err
 	}
-	return s.accountViews(ctx, teamID, as)
+	return s.rotatedViews(ctx, teamID, as, rotations)
 }
 
 // ProjectServerAccount returns one of a project's server accounts.

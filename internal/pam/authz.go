@@ -13,6 +13,50 @@ import (
 type Principal struct {
 	TeamID string
 	UserID string
+	// Known, when set, is what the request's authentication read of the principal (CallerAccess):
+	// its roles and groups are taken from it instead of being read again in the same request.
+	Known *Access
+}
+
+// Access is a principal's roles and groups as read when its request was authenticated.
+type Access struct {
+	Roles    []string // the roles it holds (CallerRoles)
+	Active   bool     // the user is active
+	GroupIDs []string // the user's groups (all of them, whatever its status)
+}
+
+// CallerRoles returns the roles of a bearer token's holder as the store's GetOPACaller read it,
+// by Roles' rules: a key from before keys had users holds the roles stored with its token; a
+// user that is not active none; an active user is an end user, holds its groups' roles, and a
+// delegated role when one of its groups owns or secures a resource group.
+func CallerRoles(c store.OPACaller) []string {
+	if c.Service && c.UserID == "" {
+		return c.TokenRoles
+	}
+	if c.UserStatus != store.UserActive {
+		return nil
+	}
+	roles := []string{RoleEndUser}
+	for _, g := range c.Groups {
+		roles = append(roles, g.Roles...)
+		if g.Owns {
+			roles = append(roles, RoleDelegatedResourceAdmin)
+		}
+		if g.Secures {
+			roles = append(roles, RoleDelegatedSecurityAdmin)
+		}
+	}
+	slices.Sort(roles)
+	return slices.Compact(roles)
+}
+
+// CallerAccess is the Access of a token's holder holding roles, as GetOPACaller read it.
+func CallerAccess(c store.OPACaller, roles []string) *Access {
+	a := &Access{Roles: roles, Active: c.UserStatus == store.UserActive, GroupIDs: make([]string, len(c.Groups))}
+	for i, g := range c.Groups {
+		a.GroupIDs[i] = g.ID
+	}
+	return a
 }
 
 // activeUserGroups returns a user's groups, and whether the user is active (none when not).
@@ -26,6 +70,23 @@ func (s *Service) activeUserGroups(ctx context.Context, teamID, userID string) (
 	}
 	groups, err := s.Store.ListOPAUserGroups(ctx, teamID, userID, store.Page{})
 	return groups, err == nil, err
+}
+
+// activeGroupIDs returns the ids of the principal's groups, and whether it is an active user
+// (none when not): as its request's authentication read them when it did (Known).
+func (s *Service) activeGroupIDs(ctx context.Context, p Principal) ([]string, bool, error) {
+	if p.Known != nil {
+		if !p.Known.Active {
+			return nil, false, nil
+		}
+		return p.Known.GroupIDs, true, nil
+	}
+	groups, active, err := s.activeUserGroups(ctx, p.TeamID, p.UserID)
+	ids := make([]string, len(groups))
+	for i, g := range groups {
+		ids[i] = g.ID
+	}
+	return ids, active, err
 }
 
 // Roles returns the principal's roles, read from its groups now: a membership or group change
@@ -64,9 +125,14 @@ func (s *Service) Roles(ctx context.Context, teamID, userID string) ([]string, e
 
 // HasRole reports whether the principal holds any of the roles now.
 func (s *Service) HasRole(ctx context.Context, p Principal, roles ...string) (bool, error) {
-	held, err := s.Roles(ctx, p.TeamID, p.UserID)
-	if err != nil {
-		return false, err
+	var held []string
+	if p.Known != nil {
+		held = p.Known.Roles
+	} else {
+		var err error
+		if held, err = s.Roles(ctx, p.TeamID, p.UserID); err != nil {
+			return false, err
+		}
 	}
 	for _, r := range roles {
 		if slices.Contains(held, r) {
@@ -127,20 +193,27 @@ func (s *Service) delegatedIn(ctx context.Context, p Principal, rg store.Resourc
 	if len(roles) == 0 {
 		return false, nil
 	}
-	u, err := s.Store.GetOPAUser(ctx, p.TeamID, p.UserID)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil // a key from before keys had users: its roles are all it has
+	var groupIDs []string
+	if p.Known != nil {
+		if !p.Known.Active {
+			return false, nil
+		}
+		groupIDs = p.Known.GroupIDs
+	} else {
+		u, err := s.Store.GetOPAUser(ctx, p.TeamID, p.UserID)
+		if errors.Is(err, store.ErrNotFound) {
+			return false, nil // a key from before keys had users: its roles are all it has
+		}
+		if err != nil || u.Status != store.UserActive {
+			return false, err
+		}
+		if groupIDs, err = s.userGroupIDs(ctx, p); err != nil {
+			return false, err
+		}
 	}
-	if err != nil || u.Status != store.UserActive {
-		return false, err
-	}
-	groups, err := s.Store.ListOPAUserGroups(ctx, p.TeamID, p.UserID, store.Page{})
-	if err != nil {
-		return false, err
-	}
-	for _, g := range groups {
-		if slices.Contains(roles, RoleDelegatedResourceAdmin) && slices.Contains(rg.AdminGroupIDs, g.ID) ||
-			slices.Contains(roles, RoleDelegatedSecurityAdmin) && slices.Contains(rg.SecurityAdminGroupIDs, g.ID) {
+	for _, g := range groupIDs {
+		if slices.Contains(roles, RoleDelegatedResourceAdmin) && slices.Contains(rg.AdminGroupIDs, g) ||
+			slices.Contains(roles, RoleDelegatedSecurityAdmin) && slices.Contains(rg.SecurityAdminGroupIDs, g) {
 			return true, nil
 		}
 	}
@@ -168,6 +241,9 @@ func (s *Service) AdministeredResourceGroups(ctx context.Context, p Principal) (
 }
 
 func (s *Service) userGroupIDs(ctx context.Context, p Principal) ([]string, error) {
+	if p.Known != nil {
+		return p.Known.GroupIDs, nil
+	}
 	groups, err := s.Store.ListOPAUserGroups(ctx, p.TeamID, p.UserID, store.Page{})
 	if err != nil {
 		return nil, err

@@ -58,7 +58,7 @@ func (s *Service) ServerAccountAccess(ctx context.Context, p Principal, accountI
 	if err != nil {
 		return nil, missing(err, a.ServerID, "Server")
 	}
-	return s.AccessMethods(ctx, p.UserID, Account{TeamID: a.TeamID, ResourceGroupID: a.ResourceGroupID, ProjectID: a.ProjectID,
+	return s.principalAccessMethods(ctx, p, Account{TeamID: a.TeamID, ResourceGroupID: a.ResourceGroupID, ProjectID: a.ProjectID,
 		ServerID: a.ServerID, ServerLabels: srv.Labels, AccountID: a.ID, AccountName: a.Login})
 }
 

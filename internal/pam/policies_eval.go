@@ -32,7 +32,13 @@ type AccessMethod struct {
 // AccessMethods returns the access methods a user holds on a server account through the active
 // policies of its groups in the account's resource group. A user not active holds none.
 func (s *Service) AccessMethods(ctx context.Context, userID string, acct Account) ([]AccessMethod, error) {
-	policies, err := s.userPolicies(ctx, acct.TeamID, userID)
+	return s.principalAccessMethods(ctx, Principal{TeamID: acct.TeamID, UserID: userID}, acct)
+}
+
+// principalAccessMethods is AccessMethods for a principal, whose groups its request may have
+// read already (Principal.Known).
+func (s *Service) principalAccessMethods(ctx context.Context, p Principal, acct Account) ([]AccessMethod, error) {
+	policies, err := s.principalPolicies(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -46,15 +52,16 @@ func (s *Service) AccessMethods(ctx context.Context, userID string, acct Account
 // userPolicies are the security policies naming one of the user's groups; none for a user not
 // active.
 func (s *Service) userPolicies(ctx context.Context, teamID, userID string) ([]SecurityPolicy, error) {
-	groups, active, err := s.activeUserGroups(ctx, teamID, userID)
+	return s.principalPolicies(ctx, Principal{TeamID: teamID, UserID: userID})
+}
+
+// principalPolicies is userPolicies for a principal.
+func (s *Service) principalPolicies(ctx context.Context, p Principal) ([]SecurityPolicy, error) {
+	ids, active, err := s.activeGroupIDs(ctx, p)
 	if err != nil || !active {
 		return nil, err
 	}
-	ids := make([]string, len(groups))
-	for i, g := range groups {
-		ids[i] = g.ID
-	}
-	stored, err := s.Store.ListSecurityPoliciesOfGroups(ctx, teamID, ids)
+	stored, err := s.Store.ListSecurityPoliciesOfGroups(ctx, p.TeamID, ids)
 	if err != nil {
 		return nil, err
 	}

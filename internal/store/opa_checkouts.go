@@ -61,4 +61,17 @@ type Checkouts interface {
 	UpdateCheckout(ctx context.Context, c Checkout) error
 	// ListCheckouts pages a team's states by account id.
 	ListCheckouts(ctx context.Context, teamID string, f CheckoutFilter, p Page) ([]Checkout, error)
+	// ListCheckoutRotations returns what the rotations of some of a team's accounts left, by
+	// account id, for those that have a state: the columns an account list shows, without the
+	// sealed passwords and the lending state.
+	ListCheckoutRotations(ctx context.Context, teamID string, accountIDs []string) ([]CheckoutRotation, error)
+}
+
+// CheckoutRotation is the rotation outcome of an account's state (Checkout's SuccessAt, ErrorAt
+// and ErrorType).
+type CheckoutRotation struct {
+	AccountID string
+	SuccessAt time.Time
+	ErrorAt   time.Time
+	ErrorType string
 }

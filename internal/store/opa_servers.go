@@ -131,6 +131,9 @@ type ServerAccounts interface {
 	DeleteServerAccount(ctx context.Context, serverID, id string) error
 	GetServerAccount(ctx context.Context, teamID, projectID, id string) (ServerAccount, error)
 	ListServerAccounts(ctx context.Context, teamID string, f AccountFilter, p Page) ([]ServerAccount, error)
+	// ListServerAccountsRotated is ListServerAccounts with each account's rotation outcome, read
+	// in the same statement (a zero CheckoutRotation, but for its AccountID, when it has no state).
+	ListServerAccountsRotated(ctx context.Context, teamID string, f AccountFilter, p Page) ([]ServerAccount, []CheckoutRotation, error)
 }
 
 // ServerInstructions are the work queued for servers' agents.

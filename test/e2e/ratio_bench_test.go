@@ -1,11 +1,17 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -13,11 +19,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-jose/go-jose/v4"
+
 	"github.com/keyward/keyward/client"
 	"github.com/keyward/keyward/internal/apptest"
 	"github.com/keyward/keyward/internal/config"
 	"github.com/keyward/keyward/internal/ids"
 	"github.com/keyward/keyward/internal/pam"
+	"github.com/keyward/keyward/internal/secret"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -132,6 +141,13 @@ func hammer(b *testing.B, base string, newReq ratioRequest, wantStatus, n int) t
 }
 
 func send(hc *http.Client, req *http.Request, wantStatus int) string {
+	if req.GetBody != nil { // a request with a body is sent again with a fresh reader
+		body, err := req.GetBody()
+		if err != nil {
+			return err.Error()
+		}
+		req.Body = body
+	}
 	resp, err := hc.Do(req)
 	if err != nil {
 		return err.Error()
@@ -193,8 +209,10 @@ func processCPU() time.Duration {
 
 // BenchmarkRatio compares keyward with a bare server sending the same bytes, on each store:
 // the agent pools page (50 pools × 10 agents, the default page), an Okta 429 (a known token over
-// its org's limit), OPA's list of a resource group's projects and of a project's servers (pages
-// of 100 out of 250).
+// its org's limit), OPA's list of a resource group's projects, of a project's servers and of its
+// server accounts (pages of 100 out of 250), and an end user's reveal of a server account's
+// password (policy evaluation, the checkout held, the password opened and encrypted to the
+// caller's key as a JWE).
 //
 //	go test -run '^$' -bench Ratio -benchtime 3000x ./test/e2e   (PostgreSQL with KEYWARD_TEST_POSTGRES_URL)
 func BenchmarkRatio(b *testing.B) {
@@ -256,6 +274,107 @@ func BenchmarkRatio(b *testing.B) {
 			token := tradeKey(b, s, "acme", "key-1", opaKeySecret)
 			benchRatio(b, s.URL, bearerGet(token, "/v1/teams/acme/resource_groups/"+rg.ID+"/projects/"+p.ID+"/servers?count=100"), http.StatusOK)
 		})
+		b.Run("opaServerAccounts/"+db.name, func(b *testing.B) {
+			f := newRevealFixture(b, db.postgres, 25, 10)
+			token := tradeKey(b, f.s, "acme", "key-1", opaKeySecret)
+			benchRatio(b, f.s.URL, bearerGet(token, "/v1/teams/acme/resource_groups/"+f.rgID+"/projects/"+f.projectID+"/server_accounts?count=100"), http.StatusOK)
+		})
+		b.Run("opaReveal/"+db.name, func(b *testing.B) {
+			f := newRevealFixture(b, db.postgres, 1, 1)
+			body, err := json.Marshal(map[string]any{"public_key": f.jwk,
+				"user_access_method": map[string]any{"access_credential": "encrypted-ssh-password"}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			benchRatio(b, f.s.URL, bearerPost(f.userToken, "/v1/teams/acme/server_accounts/"+f.accountIDs[0]+"/reveal_credentials", body), http.StatusOK)
+		})
+	}
+}
+
+// revealFixture is a project managing its servers' accounts (checkout required), servers
+// labelled env=prod with accounts whose passwords are stored, and an end user (alice, by a
+// user token) whose group's policy grants password_checkout_ssh on them.
+type revealFixture struct {
+	s               *apptest.Server
+	rgID, projectID string
+	accountIDs      []string
+	userToken       string
+	jwk             json.RawMessage
+}
+
+func newRevealFixture(b *testing.B, postgres bool, servers, accountsPerServer int) *revealFixture {
+	b.Helper()
+	ctx := context.Background()
+	s, c, svc, teamID := opaServer(b, postgres)
+	must := func(err error) {
+		b.Helper()
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	rg, err := c.CreateResourceGroup(ctx, client.ResourceGroup{Name: "bench"})
+	must(err)
+	p, err := svc.CreateProject(ctx, teamID, rg.ID, pam.ProjectInput{Name: client.Ptr("vault"), ServerAccountManagement: client.Ptr(true)})
+	must(err)
+	_, err = c.UpdateServerPasswordPolicy(ctx, rg.ID, p.ID, client.PasswordPolicy{MinLengthInBytes: 20, MaxLengthInBytes: 24,
+		CharacterOptions: client.PasswordCharacterOptions{UpperCase: true, LowerCase: true, Digits: true}})
+	must(err)
+	must(c.UpdateServerCheckoutSettings(ctx, rg.ID, p.ID, client.CheckoutSettings{CheckoutRequired: true,
+		CheckoutDurationInSeconds: 900, IncludeList: []string{}, ExcludeList: []string{}}))
+	raw, err := secret.LoadKey(s.Config.SecretKey, filepath.Join(s.Config.DataDir, "keyward.key"))
+	must(err)
+	box, err := secret.New(raw)
+	must(err)
+	f := &revealFixture{s: s, rgID: rg.ID, projectID: p.ID}
+	now := time.Now().UTC()
+	st := s.App.Store()
+	for i := range servers {
+		serverID := fmt.Sprintf("%08d-0000-4000-8000-000000000000", i)
+		must(st.CreateServer(ctx, store.Server{ID: serverID, TeamID: teamID, ResourceGroupID: rg.ID, ProjectID: p.ID,
+			Hostname: fmt.Sprintf("vault-%03d.example", i), OSType: "linux", OS: "Ubuntu 24.04", AgentVersion: "1.90.0",
+			Labels: map[string]string{"env": "prod"}, CredentialHash: ids.Hash(fmt.Sprint("server-", i)), RegisteredAt: now, LastSeen: now}))
+		for j := range accountsPerServer {
+			id := fmt.Sprintf("%08d-%04d-4000-8000-000000000000", i, j)
+			must(st.CreateServerAccount(ctx, store.ServerAccount{ID: id, TeamID: teamID, ResourceGroupID: rg.ID, ProjectID: p.ID,
+				ServerID: serverID, Login: fmt.Sprintf("user-%02d", j), CreatedAt: now}))
+			must(st.CreateCheckout(ctx, store.Checkout{AccountID: id, ResourceType: pam.ResourceServerAccountPassword, TeamID: teamID,
+				ResourceGroupID: rg.ID, ProjectID: p.ID, State: store.CheckoutAvailable,
+				Password: base64.StdEncoding.EncodeToString(box.Seal([]byte("s3cret-password-of-an-account")))}))
+			f.accountIDs = append(f.accountIDs, id)
+		}
+	}
+	_, err = s.Client.CreateTeamUser(ctx, "acme", client.TeamUser{Name: "alice", Email: "alice@example.com", FirstName: "A", LastName: "L"})
+	must(err)
+	g, err := c.CreateGroup(ctx, "ops", []string{})
+	must(err)
+	must(c.AddUserToGroup(ctx, "ops", "alice"))
+	_, err = c.CreateSecurityPolicy(ctx, client.SecurityPolicy{Name: "vault access", Active: true,
+		Principals:    client.SecurityPolicyPrincipals{UserGroups: []client.NamedObject{{ID: g.ID}}},
+		ResourceGroup: &client.NamedObject{ID: rg.ID},
+		Rules: []client.SecurityPolicyRule{{Name: "prod", ResourceType: "server_based_resource",
+			ResourceSelector: client.ServerSelector(client.ServerLabels(map[string]string{"env": "prod"})),
+			Privileges:       []client.SecurityPolicyPrivilege{client.Grant("password_checkout_ssh")}}}})
+	must(err)
+	ut, err := s.Client.MintUserToken(ctx, "acme", "alice")
+	must(err)
+	f.userToken = ut.BearerToken
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	must(err)
+	f.jwk, err = jose.JSONWebKey{Key: &key.PublicKey, Algorithm: "RSA-OAEP-256", Use: "enc"}.MarshalJSON()
+	must(err)
+	return f
+}
+
+func bearerPost(token, path string, body []byte) ratioRequest {
+	return func(b *testing.B, base string) *http.Request {
+		req, err := http.NewRequest(http.MethodPost, base+path, bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Accept", "application/json")
+		req.Header.Set("Content-Type", "application/json")
+		return req
 	}
 }
 

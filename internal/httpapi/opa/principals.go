@@ -47,7 +47,7 @@ func presentUser(teamName string, u store.OPAUser) userBody {
 // principalOf is the user behind the request's bearer token, as the router authenticated it.
 func principalOf(r *http.Request) pam.Principal {
 	p := wire.PrincipalFrom(r)
-	return pam.Principal{TeamID: p.TeamID, UserID: p.User}
+	return pam.Principal{TeamID: p.TeamID, UserID: p.User, Known: p.Access}
 }
 
 func (h *Handlers) getCurrentUserInfo(w http.ResponseWriter, r *http.Request) error {

@@ -42,8 +42,14 @@ func (q queries) GetServerAccount(ctx context.Context, teamID, projectID, id str
 }
 
 func (q queries) ListServerAccounts(ctx context.Context, teamID string, f store.AccountFilter, p store.Page) ([]store.ServerAccount, error) {
+	query, args := accountsQuery(accountCols+accountFrom, teamID, f, p)
+	return list(ctx, q, query, args, scanServerAccount)
+}
+
+// accountsQuery selects what (columns and FROM) for a page of a team's accounts.
+func accountsQuery(what, teamID string, f store.AccountFilter, p store.Page) (string, []any) {
 	var b strings.Builder
-	b.WriteString(`SELECT ` + accountCols + accountFrom + ` WHERE a.team_id = $1`)
+	b.WriteString(`SELECT ` + what + ` WHERE a.team_id = $1`)
 	args := []any{teamID}
 	for _, c := range []struct{ col, v string }{{"a.resource_group_id", f.ResourceGroupID}, {"a.project_id", f.ProjectID},
 		{"a.server_id", f.ServerID}} {
@@ -52,6 +58,30 @@ func (q queries) ListServerAccounts(ctx context.Context, teamID string, f store.
 			fmt.Fprintf(&b, " AND %s = $%d", c.col, len(args))
 		}
 	}
-	query, args := paged(b.String(), args, p, "", "a.id")
-	return list(ctx, q, query, args, scanServerAccount)
+	return paged(b.String(), args, p, "", "a.id")
+}
+
+func (q queries) ListServerAccountsRotated(ctx context.Context, teamID string, f store.AccountFilter, p store.Page) ([]store.ServerAccount, []store.CheckoutRotation, error) {
+	query, args := accountsQuery(accountCols+`, COALESCE(c.success_at, 0), COALESCE(c.error_at, 0), COALESCE(c.error_type, '')`+
+		accountFrom+` LEFT JOIN opa_checkouts c ON c.account_id = a.id AND c.team_id = a.team_id`, teamID, f, p)
+	rows, err := q.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var as []store.ServerAccount
+	var rs []store.CheckoutRotation
+	for rows.Next() {
+		var a store.ServerAccount
+		var r store.CheckoutRotation
+		var created, success, failed int64
+		if err := rows.Scan(&a.ID, &a.TeamID, &a.ResourceGroupID, &a.ProjectID, &a.ServerID, &a.Hostname, &a.Login, &created,
+			&success, &failed, &r.ErrorType); err != nil {
+			return nil, nil, err
+		}
+		a.CreatedAt = fromMS(created)
+		r.AccountID, r.SuccessAt, r.ErrorAt = a.ID, fromMS(success), fromMS(failed)
+		as, rs = append(as, a), append(rs, r)
+	}
+	return as, rs, rows.Err()
 }

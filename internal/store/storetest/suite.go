@@ -45,7 +45,7 @@ func Run(t *testing.T, b Backend) {
 		{"Claims", testClaims},
 		{"Events", testEvents},
 		{"EventsVisibleInOrder", testEventsVisibleInOrder},
-		{"OPAUsers", testOPAUsers}, {"OPAGroups", testOPAGroups}, {"OPAKeysAndTokens", testOPAKeysAndTokens},
+		{"OPAUsers", testOPAUsers}, {"OPAGroups", testOPAGroups}, {"OPAKeysAndTokens", testOPAKeysAndTokens}, {"OPACaller", testOPACaller},
 		{"ResourceGroups", testResourceGroups}, {"Projects", testProjects},
 		{"EnrollmentTokens", testEnrollmentTokens}, {"Servers", testServers}, {"ServerInstructions", testServerInstructions},
 		{"ProjectSettings", testProjectSettings}, {"SecurityPolicies", testSecurityPolicies},

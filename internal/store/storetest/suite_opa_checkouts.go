@@ -46,6 +46,23 @@ func testCheckouts(t *testing.T, s store.Store) {
 		t.Fatalf("page after a1 %+v", page)
 	}
 
+	t.Run("rotations", func(t *testing.T) {
+		failed := store.Checkout{AccountID: "a3", ResourceType: "server_account_password_login", TeamID: "tm1", ResourceGroupID: "r1",
+			ProjectID: p.ID, State: store.CheckoutAvailable, SuccessAt: t0, ErrorAt: t0.Add(time.Minute), ErrorType: "agent_error"}
+		must(t, s.CreateCheckout(ctx, failed))
+		got, err := s.ListCheckoutRotations(ctx, "tm1", []string{"a3", "nope", "a2"})
+		must(t, err)
+		want := []store.CheckoutRotation{{AccountID: "a2"}, {AccountID: "a3", SuccessAt: t0, ErrorAt: t0.Add(time.Minute), ErrorType: "agent_error"}}
+		if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+			t.Fatalf("rotations %+v, want %+v", got, want)
+		}
+		if l, err := s.ListCheckoutRotations(ctx, "tm2", []string{"a3"}); err != nil || len(l) != 0 {
+			t.Fatalf("tm2 reads rotations %+v %v", l, err)
+		}
+		if l, err := s.ListCheckoutRotations(ctx, "tm1", nil); err != nil || len(l) != 0 {
+			t.Fatalf("no ids: %+v %v", l, err)
+		}
+	})
 	t.Run("another team cannot read it", func(t *testing.T) {
 		_, err := s.GetCheckout(ctx, "tm2", "a1")
 		wantErr(t, err, store.ErrNotFound)

@@ -137,6 +137,27 @@ func testServers(t *testing.T, s store.Store) {
 	if l, err := s.ListServerAccounts(ctx, "tm1", store.AccountFilter{ProjectID: "p2"}, store.Page{}); err != nil || len(l) != 1 || l[0].ID != "a2" {
 		t.Fatalf("project accounts %+v %v", l, err)
 	}
+	t.Run("accounts with their rotations", func(t *testing.T) {
+		must(t, s.CreateCheckout(ctx, store.Checkout{AccountID: "a2", ResourceType: "server_account_password_login", TeamID: "tm1",
+			ResourceGroupID: "r1", ProjectID: "p2", State: store.CheckoutAvailable, Password: "sealed", SuccessAt: t0,
+			ErrorAt: t0.Add(time.Minute), ErrorType: "agent_error"}))
+		as, rs, err := s.ListServerAccountsRotated(ctx, "tm1", store.AccountFilter{ResourceGroupID: "r1"}, store.Page{Limit: 5})
+		must(t, err)
+		plain, err := s.ListServerAccounts(ctx, "tm1", store.AccountFilter{ResourceGroupID: "r1"}, store.Page{Limit: 5})
+		must(t, err)
+		want := []store.CheckoutRotation{{AccountID: "a1"}, {AccountID: "a2", SuccessAt: t0, ErrorAt: t0.Add(time.Minute), ErrorType: "agent_error"}}
+		if len(as) != 2 || len(rs) != 2 || as[0] != plain[0] || as[1] != plain[1] || rs[0] != want[0] || rs[1] != want[1] {
+			t.Fatalf("rotated %+v %+v, want %+v %+v", as, rs, plain, want)
+		}
+		as, rs, err = s.ListServerAccountsRotated(ctx, "tm1", store.AccountFilter{ProjectID: "p1"}, store.Page{After: "a0", Limit: 1})
+		must(t, err)
+		if len(as) != 1 || as[0].ID != "a1" || len(rs) != 1 || rs[0] != want[0] {
+			t.Fatalf("page of p1 %+v %+v", as, rs)
+		}
+		if as, rs, err := s.ListServerAccountsRotated(ctx, "tm2", store.AccountFilter{}, store.Page{}); err != nil || len(as)+len(rs) != 0 {
+			t.Fatalf("tm2 lists %+v %+v %v", as, rs, err)
+		}
+	})
 
 	t.Run("another team cannot read it", func(t *testing.T) {
 		_, err := s.GetServer(ctx, "tm2", "p1", "s1")
