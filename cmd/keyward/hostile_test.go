@@ -69,9 +69,9 @@ func TestBinaryHoldsUpUnderHostileClients(t *testing.T) {
 	answered := func() float64 {
 		m := metrics(t, addr)
 		peak = max(peak, m["process_resident_memory_bytes"])
-		// Requests refused for want of a slot are refused before routing.
+		// Requests refused for want of a slot are refused before routing, counted as "overloaded".
 		return m[`keyward_http_requests_total{route="GET /api/v1/agentPools",status="200"}`] +
-			m[`keyward_http_requests_total{route="unmatched",status="503"}`]
+			m[`keyward_http_requests_total{route="overloaded",status="503"}`]
 	}
 	healthzDuringAttack := 0
 	waitFor(t, s, "every non-reading client's request to end", func() bool {
