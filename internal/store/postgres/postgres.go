@@ -56,6 +56,7 @@ func Open(ctx context.Context, url string, maxConns int) (*sqlstore.Store, error
 		LockEvents:     eventsLock,
 		Retryable:      retryable,
 		Unique:         func(err error) bool { return pgCode(err) == "23505" },
+		ForeignKey:     func(err error) bool { return pgCode(err) == "23503" },
 		LockMigrations: lockMigrations,
 	})
 	if err != nil {

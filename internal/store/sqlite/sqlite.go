@@ -59,6 +59,7 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 		Migrations: sub,
 		Retryable:  retryable,
 		Unique:     unique,
+		ForeignKey: foreignKey,
 	})
 	if err != nil {
 		db.Close()
@@ -84,6 +85,8 @@ func unique(err error) bool {
 	c := code(err)
 	return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 }
+
+func foreignKey(err error) bool { return code(err) == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY }
 
 // createPrivate creates the database file readable by its owner only, as keyward.key is: it holds
 // credential hashes and sealed secrets. SQLite gives the -wal and -shm files it makes later the

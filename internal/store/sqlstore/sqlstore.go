@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/keyward/keyward/internal/store"
@@ -21,6 +22,8 @@ type Dialect struct {
 	Retryable func(error) bool
 	// Unique reports uniqueness violations.
 	Unique func(error) bool
+	// ForeignKey reports foreign-key violations.
+	ForeignKey func(error) bool
 	// LockRow is appended to a transaction's read of a row it will change, to hold the row
 	// until the transaction ends (" FOR NO KEY UPDATE"); empty where a write transaction holds
 	// the whole database anyway (SQLite's BEGIN IMMEDIATE).
@@ -160,16 +163,30 @@ func (q queries) forUpdate() string {
 	return q.d.LockRow
 }
 
-// exec runs a statement, mapping uniqueness violations to store.ErrConflict.
+// exec runs a statement, mapping uniqueness violations to store.ErrConflict and foreign-key
+// violations by what the statement does: a row written under a parent that is gone (deleted
+// before, or at the same moment by another transaction) is store.ErrNotFound, the parent's;
+// a row deleted while others still refer to it is store.ErrConflict.
 func (q queries) exec(ctx context.Context, what, query string, args ...any) (sql.Result, error) {
 	res, err := q.db.ExecContext(ctx, query, args...)
 	if err != nil {
-		if q.d.Unique(err) {
+		switch {
+		case q.d.Unique(err):
 			return nil, fmt.Errorf("%s: %w", what, store.ErrConflict)
+		case q.d.ForeignKey(err) && isDelete(query):
+			return nil, fmt.Errorf("%s: still referred to: %w", what, store.ErrConflict)
+		case q.d.ForeignKey(err):
+			return nil, fmt.Errorf("%s: what it belongs to is gone: %w", what, store.ErrNotFound)
 		}
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return res, nil
+}
+
+// isDelete reports whether a statement is a DELETE.
+func isDelete(query string) bool {
+	verb, _, _ := strings.Cut(strings.TrimSpace(query), " ")
+	return strings.EqualFold(verb, "DELETE")
 }
 
 // mustAffect turns "no row changed" into err.

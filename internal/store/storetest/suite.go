@@ -53,7 +53,7 @@ func Run(t *testing.T, b Backend) {
 		{"ServiceAccounts", testServiceAccounts},
 		{"Checkouts", testCheckouts},
 		{"PasswordDirectory", testPasswordDirectory},
-		{"SecretItems", testSecretItems}, {"SecretFolderRace", testSecretFolderRace},
+		{"SecretItems", testSecretItems}, {"SecretFolderRace", testSecretFolderRace}, {"ParentGone", testParentGone},
 		{"ResetTeam", testResetTeam}, {"ResetOrg", testResetOrg}, {"ResetIsAtomic", testResetIsAtomic},
 		{"DeletePoolAndAgent", testDeletePoolAndAgent},
 	}
