@@ -195,27 +195,33 @@ func scheduleAfterRotation(ctx context.Context, q store.Queries, acct TargetAcco
 	return nil
 }
 
-// onAccount runs step on the account a work item names, in one transaction; an account gone
-// since is nothing to do.
+// onAccount runs step on the account a work item names, in one transaction. What the item is
+// for being gone since (its checkout, account, server, project or team, before the item ran or
+// while it ran) is nothing to do: the transaction is rolled back and the item done. The check
+// is made on the transaction's outcome, not inside it: a write that failed on a parent deleted
+// meanwhile ends the transaction on PostgreSQL, which could not be committed.
 func (s *Service) onAccount(ctx context.Context, id string, step func(q store.Queries, c store.Checkout, at int64) error) error {
 	acct, at, err := parseWorkID(id)
 	if err != nil {
 		return err
 	}
-	return s.Store.InTx(ctx, func(q store.Queries) error {
+	err = s.Store.InTx(ctx, func(q store.Queries) error {
 		c, err := q.GetAccountCheckout(ctx, acct)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil
-		}
 		if err != nil {
 			return err
 		}
-		err = step(q, c, at)
-		if errors.Is(err, store.ErrNotFound) { // the account itself is gone
-			return nil
-		}
-		return err
+		return step(q, c, at)
 	})
+	if isGone(err) {
+		return nil
+	}
+	return err
+}
+
+// isGone reports an error saying that what was looked up or written under does not exist (any
+// more): the store's not found, or the domain's NotFound fault.
+func isGone(err error) bool {
+	return errors.Is(err, store.ErrNotFound) || isMissing(err)
 }
 
 // ExpireCheckout is the work of WorkCheckoutExpiry: the checkout the item was made for, if it
