@@ -13,8 +13,9 @@ import (
 // parentGoneRounds bounds the race loop: enough rounds for the two writers to meet in every order.
 const parentGoneRounds = 60
 
-// testParentGone: a row written under a project or server that is gone, or is deleted at the same
-// moment, fails as store.ErrNotFound, in or out of a transaction, never as an unclassified error.
+// testParentGone: a row written under a project or server that is gone (a checkout, a server
+// instruction, a project secret), or is deleted at the same moment, fails as store.ErrNotFound,
+// in or out of a transaction, never as an unclassified error.
 func testParentGone(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	seedTeams(t, s, "tm1")
@@ -30,6 +31,8 @@ func testParentGone(t *testing.T, s store.Store) {
 
 	wantErr(t, s.CreateCheckout(ctx, checkout("a0", "no-such-project")), store.ErrNotFound)
 	wantErr(t, s.CreateServerInstruction(ctx, instruction("i0", "no-such-server")), store.ErrNotFound)
+	wantErr(t, s.CreateSecretItem(ctx, secretItem(store.Project{ID: "no-such-project", TeamID: "tm1"}, "k0", "", store.SecretKeyValue, "top")),
+		store.ErrNotFound)
 	wantErr(t, s.InTx(ctx, func(q store.Queries) error { return q.CreateCheckout(ctx, checkout("a0", "no-such-project")) }),
 		store.ErrNotFound)
 
@@ -38,7 +41,7 @@ func testParentGone(t *testing.T, s store.Store) {
 		p := seedProject(t, s, rg, fmt.Sprintf("p%d", i), fmt.Sprintf("web%d", i))
 		srv := seedServer(t, s, p, fmt.Sprintf("s%d", i), fmt.Sprintf("host%d", i))
 		var wg sync.WaitGroup
-		errs := make([]error, 4)
+		errs := make([]error, 5)
 		wg.Go(func() { errs[0] = s.DeleteProject(ctx, "tm1", rg.ID, p.ID) })
 		wg.Go(func() { errs[1] = s.CreateCheckout(ctx, checkout(fmt.Sprintf("a%d", i), p.ID)) })
 		wg.Go(func() {
@@ -53,6 +56,9 @@ func testParentGone(t *testing.T, s store.Store) {
 			errs[3] = s.InTx(ctx, func(q store.Queries) error {
 				return q.CreateCheckout(ctx, checkout(fmt.Sprintf("b%d", i), p.ID))
 			})
+		})
+		wg.Go(func() {
+			errs[4] = s.CreateSecretItem(ctx, secretItem(p, fmt.Sprintf("k%d", i), "", store.SecretKeyValue, "top"))
 		})
 		wg.Wait()
 		must(t, errs[0])
