@@ -53,7 +53,7 @@ func Run(t *testing.T, b Backend) {
 		{"ServiceAccounts", testServiceAccounts},
 		{"Checkouts", testCheckouts},
 		{"PasswordDirectory", testPasswordDirectory},
-		{"SecretItems", testSecretItems}, {"SecretFolderRace", testSecretFolderRace}, {"ParentGone", testParentGone},
+		{"SecretItems", testSecretItems}, {"SecretFolderRace", testSecretFolderRace}, {"ParentGone", testParentGone}, {"GroupDeleteRacesProject", testGroupDeleteRacesProject},
 		{"ResetTeam", testResetTeam}, {"ResetOrg", testResetOrg}, {"ResetIsAtomic", testResetIsAtomic},
 		{"DeletePoolAndAgent", testDeletePoolAndAgent},
 	}

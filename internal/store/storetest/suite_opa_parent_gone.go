@@ -69,3 +69,29 @@ func testParentGone(t *testing.T, s store.Store) {
 		}
 	}
 }
+
+// testGroupDeleteRacesProject: a resource group deleted while a project is created in it either
+// goes, the project then failing as store.ErrNotFound, or stays, its delete failing as
+// store.ErrConflict (it holds a project), whichever commits first.
+func testGroupDeleteRacesProject(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	seedTeams(t, s, "tm1")
+	for i := range parentGoneRounds {
+		rg := seedResourceGroup(t, s, "tm1", fmt.Sprintf("r%d", i), fmt.Sprintf("group%d", i))
+		p := store.Project{ID: fmt.Sprintf("p%d", i), TeamID: "tm1", ResourceGroupID: rg.ID, Name: "web", SSHCertificateType: "CERT_TYPE_ED25519_01",
+			NextUnixUID: 60001, NextUnixGID: 63001, CreatedAt: t0}
+		var wg sync.WaitGroup
+		var delErr, addErr error
+		wg.Go(func() {
+			delErr = s.InTx(ctx, func(q store.Queries) error { return q.DeleteResourceGroup(ctx, "tm1", rg.ID) })
+		})
+		wg.Go(func() { addErr = s.CreateProject(ctx, p) })
+		wg.Wait()
+		switch {
+		case delErr == nil && errors.Is(addErr, store.ErrNotFound):
+		case errors.Is(delErr, store.ErrConflict) && addErr == nil:
+		default:
+			t.Fatalf("round %d: delete %v, create project %v", i, delErr, addErr)
+		}
+	}
+}
