@@ -312,7 +312,7 @@ func (s *Service) endLostCheckouts(ctx context.Context, teamID, userID string) e
 	}
 	for _, c := range cs {
 		methods, err := s.checkoutAccess(ctx, c, userID)
-		if _, gone := fault.As(err); gone { // the account or its server went away: nothing to rotate
+		if _, isFault := fault.As(err); isFault || isGone(err) { // the account, its server or project went: nothing to rotate
 			continue
 		}
 		if err != nil {
@@ -328,7 +328,7 @@ func (s *Service) endLostCheckouts(ctx context.Context, teamID, userID string) e
 			}
 			return s.checkInAndRotate(ctx, q, cur, CheckinUserLostAccess, systemCheckinBy, s.Clock.Now())
 		})
-		if err != nil {
+		if err != nil && !isGone(err) { // one that went meanwhile, with its project or account, has nothing to end
 			return err
 		}
 	}
