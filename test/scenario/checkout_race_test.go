@@ -52,26 +52,77 @@ func TestRevealRacesProjectDelete(t *testing.T) {
 					return e.opa.RotateResource(e.ctx, e.rgID, p.ID, id)
 				},
 			}
-			var wg sync.WaitGroup
-			var mu sync.Mutex
-			bad := map[string]error{}
-			for name, call := range calls {
-				wg.Go(func() {
-					err := call()
-					if code := client.StatusCode(err); (err != nil && name == "delete") || (err != nil && (code == 0 || code >= http.StatusInternalServerError)) {
-						mu.Lock()
-						bad[name] = err
-						mu.Unlock()
-					}
-				})
+			raceCalls(t, i, calls)
+		}
+	})
+}
+
+// raceCalls runs calls at once; the delete must succeed and every other call answer without an
+// error or with one of the API's own refusals, never a 5xx.
+func raceCalls(t *testing.T, round int, calls map[string]func() error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	bad := map[string]error{}
+	for name, call := range calls {
+		wg.Go(func() {
+			err := call()
+			if code := client.StatusCode(err); (err != nil && name == "delete") || (err != nil && (code == 0 || code >= http.StatusInternalServerError)) {
+				mu.Lock()
+				bad[name] = err
+				mu.Unlock()
 			}
-			wg.Wait()
-			for name, err := range bad {
-				t.Errorf("round %d: %s racing the project's delete: %v", i, name, err)
+		})
+	}
+	wg.Wait()
+	for name, err := range bad {
+		t.Errorf("round %d: %s racing the project's delete: %v", round, name, err)
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+}
+
+// TestServiceAccountCheckoutRacesProjectDelete: reveals, a rotation and a password update of a
+// SaaS account, and a reveal of a UD account, sent while their project is deleted answer with
+// the API's own refusals, never a 5xx; the accounts, back on the staged list, are assigned to
+// the next round's project.
+func TestServiceAccountCheckoutRacesProjectDelete(t *testing.T) {
+	backends(t, func(t *testing.T, postgres bool) {
+		e := newUDSaaSEnv(t, postgres)
+		svc := e.domain()
+		prID := e.prID
+		pol := client.ServiceAccountPasswordPolicy{PasswordPolicy: client.PasswordPolicy{MinLengthInBytes: 20, MaxLengthInBytes: 24,
+			CharacterOptions: client.PasswordCharacterOptions{UpperCase: true, LowerCase: true, Digits: true}}}
+		for i := range checkoutRaceRounds {
+			if i > 0 {
+				p, err := svc.CreateProject(e.ctx, e.teamID, e.rgID, pam.ProjectInput{Name: ptr(fmt.Sprintf("race%d", i))})
+				e.must(err)
+				prID = p.ID
+				for _, kind := range []string{client.SaaSApps, client.UniversalDirectory} {
+					_, err = e.opa.UpdateServiceAccountPasswordPolicy(e.ctx, kind, e.rgID, prID, pol)
+					e.must(err)
+					e.must(e.opa.UpdateServiceAccountCheckoutSettings(e.ctx, kind, e.rgID, prID, client.ServiceAccountCheckoutSettings{
+						CheckoutRequired: true, CheckoutDurationInSeconds: 900, IncludeList: []client.ServiceAccountRef{}, ExcludeList: []client.ServiceAccountRef{}}))
+				}
+				for _, id := range []string{e.ci, e.dep} {
+					e.must(e.opa.AssignStagedServiceAccount(e.ctx, id, prID, i%2 == 0))
+				}
 			}
-			if t.Failed() {
-				t.FailNow()
-			}
+			sealed := e.sealToTeam(fmt.Sprintf("Chosen-in-round-%d-0123456789", i))
+			raceCalls(t, i, map[string]func() error{
+				"delete": func() error { return e.opa.DeleteProject(e.ctx, e.rgID, prID) },
+				"SaaS reveal": func() error {
+					_, err := e.users["a"].RevealServiceAccountPassword(e.ctx, e.appID, e.ci, e.jwk)
+					return err
+				},
+				"UD reveal": func() error {
+					_, err := e.users["b"].RevealServiceAccountPassword(e.ctx, "", e.dep, e.jwk)
+					return err
+				},
+				"SaaS rotate":   func() error { return e.users["b"].RotateServiceAccountPassword(e.ctx, e.appID, e.ci) },
+				"SaaS password": func() error { return e.users["a"].UpdateSaaSAccountPassword(e.ctx, e.appID, e.ci, sealed) },
+			})
 		}
 	})
 }
