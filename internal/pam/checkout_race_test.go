@@ -151,3 +151,27 @@ func TestDueWorkOfAGoneAccountIsDone(t *testing.T) {
 		}
 	})
 }
+
+// TestSecretFolderRacesItsProjectDelete: a top-level secret folder created while its project is
+// deleted is made, or refused as the project not found; never an unclassified error.
+func TestSecretFolderRacesItsProjectDelete(t *testing.T) {
+	onBothStores(t, func(f *fixture) {
+		team := f.team.Team.ID
+		admin := Principal{TeamID: team, UserID: f.team.ServiceUser.ID}
+		rg := f.newResourceGroup(team, "prod")
+		for i := range checkoutRaceRounds {
+			p := f.newProject(rg.ID, fmt.Sprintf("vault%d", i))
+			var wg sync.WaitGroup
+			var delErr, addErr error
+			wg.Go(func() { delErr = f.svc.DeleteProject(f.ctx, team, rg.ID, p.ID) })
+			wg.Go(func() {
+				_, addErr = f.svc.CreateSecretFolder(f.ctx, admin, rg.ID, p.ID, SecretFolderInput{Name: "ops"})
+			})
+			wg.Wait()
+			f.must(delErr)
+			if fe, ok := fault.As(addErr); addErr != nil && (!ok || fe.Kind != fault.NotFound) {
+				f.t.Fatalf("round %d: a folder created while its project is deleted: %v", i, addErr)
+			}
+		}
+	})
+}

@@ -251,7 +251,7 @@ func (s *Service) CreateSecretFolder(ctx context.Context, p Principal, rgID, pro
 	it := store.SecretItem{ID: newID(), TeamID: p.TeamID, ProjectID: projectID, ParentID: in.ParentID, Kind: store.SecretFolder,
 		Name: in.Name, Description: in.Description, CreatedAt: now, CreatedBy: by, UpdatedAt: now, UpdatedBy: by}
 	if err := s.intoFolder(ctx, it, in.ParentID, store.Queries.CreateSecretItem); err != nil {
-		return SecretItem{}, missing(nameTaken(err, it.Name), in.ParentID, secretFolderNoun)
+		return SecretItem{}, missingParent(nameTaken(err, it.Name), in.ParentID, projectID)
 	}
 	return c.view(it, path), nil
 }
@@ -367,6 +367,15 @@ func (s *Service) intoFolder(ctx context.Context, it store.SecretItem, folderID 
 		}
 		return write(q, ctx, it)
 	})
+}
+
+// missingParent words a create that found where it goes gone: the folder it names or, for a
+// top-level item, its project (deleted meanwhile).
+func missingParent(err error, folderID, projectID string) error {
+	if folderID == "" {
+		return missing(err, projectID, "Project")
+	}
+	return missing(err, folderID, secretFolderNoun)
 }
 
 // deleteItem deletes an item in a transaction of its own (see intoFolder).

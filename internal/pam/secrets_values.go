@@ -81,7 +81,7 @@ func (s *Service) CreateSecret(ctx context.Context, p Principal, rgID, projectID
 		Name: in.Name, Description: in.Description, Value: s.seal(canonicalSecret(in.Value)),
 		CreatedAt: now, CreatedBy: by, UpdatedAt: now, UpdatedBy: by}
 	if err := s.intoFolder(ctx, it, in.ParentID, store.Queries.CreateSecretItem); err != nil {
-		return SecretItem{}, missing(nameTaken(err, it.Name), in.ParentID, secretFolderNoun)
+		return SecretItem{}, missingParent(nameTaken(err, it.Name), in.ParentID, projectID)
 	}
 	return c.view(it, append(parent.Path, parent.SecretItem)), nil
 }
