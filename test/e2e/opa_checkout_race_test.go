@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"sync"
@@ -27,26 +26,7 @@ const adRaceRounds = 10
 func TestOPAADRevealRacesProjectDelete(t *testing.T) {
 	onOPAStores(t, func(t *testing.T, o *opaTeam, sec *client.OPA) {
 		ctx := context.Background()
-		f := newADFixture(t, o)
-		noErr(t, f.res.ForceSyncAD(ctx, f.conn.ID))
-		_, err := o.svc.CreateGroup(ctx, o.team.Team.ID, "people", nil)
-		noErr(t, err)
-		noErr(t, o.svc.AddMember(ctx, o.team.Team.ID, "people", "alice"))
-		g, err := o.svc.Group(ctx, o.team.Team.ID, "people")
-		noErr(t, err)
-		selector, err := json.Marshal(map[string]any{"_type": "active_directory_based_resource", "selectors": []any{map[string]any{
-			"selector_type": "active_directory", "selector": map[string]any{"_type": "active_directory",
-				"individual_accounts": map[string]any{"by_domain": []string{"corp.example"}}}}}})
-		noErr(t, err)
-		_, err = sec.CreateSecurityPolicy(ctx, client.SecurityPolicy{Name: "own accounts", Active: true,
-			Principals:    client.SecurityPolicyPrincipals{UserGroups: []client.NamedObject{{ID: g.ID}}},
-			ResourceGroup: &client.NamedObject{ID: o.rg.ID},
-			Rules: []client.SecurityPolicyRule{{Name: "individual", ResourceType: pam.ActiveDirectoryBasedResource, ResourceSelector: selector,
-				Privileges: []client.SecurityPolicyPrivilege{client.Grant("reveal_password")}}}})
-		noErr(t, err)
-		tok, err := o.s.Client.MintUserToken(ctx, "acme", "alice")
-		noErr(t, err)
-		alice := client.NewOPAWithToken(o.s.URL, "acme", tok.BearerToken, client.WithHTTPClient(o.s.HTTP))
+		f, alice := newADRevealFixture(t, o, sec)
 		key, err := rsa.GenerateKey(rand.Reader, 2048)
 		noErr(t, err)
 		jwk, err := jose.JSONWebKey{Key: &key.PublicKey, Algorithm: "RSA-OAEP-256", Use: "enc"}.MarshalJSON()

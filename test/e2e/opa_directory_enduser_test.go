@@ -21,26 +21,7 @@ import (
 func TestOPAActiveDirectoryEndUser(t *testing.T) {
 	onOPAStores(t, func(t *testing.T, o *opaTeam, sec *client.OPA) {
 		ctx := context.Background()
-		f := newADFixture(t, o)
-		noErr(t, f.res.ForceSyncAD(ctx, f.conn.ID))
-		_, err := o.svc.CreateGroup(ctx, o.team.Team.ID, "people", nil)
-		noErr(t, err)
-		noErr(t, o.svc.AddMember(ctx, o.team.Team.ID, "people", "alice"))
-		g, err := o.svc.Group(ctx, o.team.Team.ID, "people")
-		noErr(t, err)
-		selector, err := json.Marshal(map[string]any{"_type": "active_directory_based_resource", "selectors": []any{map[string]any{
-			"selector_type": "active_directory", "selector": map[string]any{"_type": "active_directory",
-				"individual_accounts": map[string]any{"by_domain": []string{"corp.example"}}}}}})
-		noErr(t, err)
-		_, err = sec.CreateSecurityPolicy(ctx, client.SecurityPolicy{Name: "own accounts", Active: true,
-			Principals:    client.SecurityPolicyPrincipals{UserGroups: []client.NamedObject{{ID: g.ID}}},
-			ResourceGroup: &client.NamedObject{ID: o.rg.ID},
-			Rules: []client.SecurityPolicyRule{{Name: "individual", ResourceType: pam.ActiveDirectoryBasedResource, ResourceSelector: selector,
-				Privileges: []client.SecurityPolicyPrivilege{client.Grant("reveal_password")}}}})
-		noErr(t, err)
-		tok, err := o.s.Client.MintUserToken(ctx, "acme", "alice")
-		noErr(t, err)
-		alice := client.NewOPAWithToken(o.s.URL, "acme", tok.BearerToken, client.WithHTTPClient(o.s.HTTP))
+		f, alice := newADRevealFixture(t, o, sec)
 
 		domains, err := alice.ListADDomains(ctx)
 		noErr(t, err)
@@ -89,4 +70,32 @@ func TestOPAActiveDirectoryEndUser(t *testing.T) {
 			t.Fatalf("a bad account type: %v", err)
 		}
 	})
+}
+
+// newADRevealFixture is the AD fixture synced, with a policy granting the group "people" (alice)
+// reveal_password on their own individual accounts of corp.example, and alice's OPA client.
+func newADRevealFixture(t *testing.T, o *opaTeam, sec *client.OPA) (adFixture, *client.OPA) {
+	t.Helper()
+	ctx := context.Background()
+	f := newADFixture(t, o)
+	noErr(t, f.res.ForceSyncAD(ctx, f.conn.ID))
+	_, err := o.svc.CreateGroup(ctx, o.team.Team.ID, "people", nil)
+	noErr(t, err)
+	noErr(t, o.svc.AddMember(ctx, o.team.Team.ID, "people", "alice"))
+	g, err := o.svc.Group(ctx, o.team.Team.ID, "people")
+	noErr(t, err)
+	selector, err := json.Marshal(map[string]any{"_type": "active_directory_based_resource", "selectors": []any{map[string]any{
+		"selector_type": "active_directory", "selector": map[string]any{"_type": "active_directory",
+			"individual_accounts": map[string]any{"by_domain": []string{"corp.example"}}}}}})
+	noErr(t, err)
+	_, err = sec.CreateSecurityPolicy(ctx, client.SecurityPolicy{Name: "own accounts", Active: true,
+		Principals:    client.SecurityPolicyPrincipals{UserGroups: []client.NamedObject{{ID: g.ID}}},
+		ResourceGroup: &client.NamedObject{ID: o.rg.ID},
+		Rules: []client.SecurityPolicyRule{{Name: "individual", ResourceType: pam.ActiveDirectoryBasedResource, ResourceSelector: selector,
+			Privileges: []client.SecurityPolicyPrivilege{client.Grant("reveal_password")}}}})
+	noErr(t, err)
+	tok, err := o.s.Client.MintUserToken(ctx, "acme", "alice")
+	noErr(t, err)
+	alice := client.NewOPAWithToken(o.s.URL, "acme", tok.BearerToken, client.WithHTTPClient(o.s.HTTP))
+	return f, alice
 }
