@@ -2,6 +2,7 @@ package seed
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"github.com/keyward/keyward/internal/store"
@@ -17,45 +18,41 @@ type group struct {
 
 func loadGroups(ctx context.Context, r *run, team store.Team, items []group) error {
 	for _, it := range items {
-		found, err := exists(r.Store.GetOPAGroupByName(ctx, team.ID, it.Name))
-		if err != nil {
-			return err
-		}
-		if !found {
+		g, err := r.Store.GetOPAGroupByName(ctx, team.ID, it.Name)
+		if errors.Is(err, store.ErrNotFound) {
 			roles := it.Roles
 			if roles == nil {
 				roles = []string{}
 			}
-			if _, err := r.PAM.CreateGroup(ctx, team.ID, it.Name, roles); err != nil {
-				return err
+			g, err = r.PAM.CreateGroup(ctx, team.ID, it.Name, roles)
+			if err == nil {
+				r.made("groups")
 			}
-			r.made("groups")
 		}
-		if err := addMembers(ctx, r, team, it); err != nil {
+		if err != nil {
+			return err
+		}
+		if err := addMembers(ctx, r, team, g, it.Members); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// addMembers adds the members the group lacks.
-func addMembers(ctx context.Context, r *run, team store.Team, it group) error {
-	if len(it.Members) == 0 {
+// addMembers adds to g the members it lacks.
+func addMembers(ctx context.Context, r *run, team store.Team, g store.OPAGroup, members []string) error {
+	if len(members) == 0 {
 		return nil
-	}
-	g, err := r.Store.GetOPAGroupByName(ctx, team.ID, it.Name)
-	if err != nil {
-		return err
 	}
 	have, err := groupMembers(ctx, r.Service, team, g)
 	if err != nil {
 		return err
 	}
-	for _, m := range it.Members {
+	for _, m := range members {
 		if slices.Contains(have, m) {
 			continue
 		}
-		if err := r.PAM.AddMember(ctx, team.ID, it.Name, m); err != nil {
+		if err := r.PAM.AddMember(ctx, team.ID, g.Name, m); err != nil {
 			return err
 		}
 		r.made("members")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/keyward/keyward/internal/agentpool"
 	"github.com/keyward/keyward/internal/store"
 )
 
@@ -85,7 +86,7 @@ func orgPools(ctx context.Context, q store.Pools, orgID, poolType string) ([]sto
 
 func exportPools(ctx context.Context, s *Service, orgID string) ([]pool, error) {
 	var out []pool
-	for _, t := range agentTypes() {
+	for _, t := range agentpool.AgentTypes {
 		ps, err := orgPools(ctx, s.Store, orgID, t)
 		if err != nil {
 			return nil, err

@@ -53,5 +53,3 @@ func exportReleases(ctx context.Context, s *Service, _ string) ([]release, error
 	}
 	return out, nil
 }
-
-func agentTypes() []string { return agentpool.AgentTypes }
