@@ -21,7 +21,7 @@ func (c Config) validateCredentials() []error {
 		secrets = append(secrets, struct{ name, value string }{"opa-key-secret", c.OPAKeySecret})
 	}
 	for _, s := range secrets {
-		if s.value != "" && !strongSecret(s.value) {
+		if s.value != "" && !StrongSecret(s.value) {
 			errs = append(errs, fmt.Errorf("%s: a chosen secret must be as strong as a generated one: at least %d characters "+
 				"with at least %d different ones, such as the output of `openssl rand -base64 32` (or leave it empty to have one generated)",
 				s.name, minSecretLength, minSecretSymbols))
@@ -30,16 +30,13 @@ func (c Config) validateCredentials() []error {
 	return errs
 }
 
-// strongSecret tells whether s looks like at least 32 random bytes. Randomness cannot be seen in one
-// string; this refuses what is plainly short or repetitive.
-func strongSecret(s string) bool {
+// StrongSecret tells whether a chosen secret s is as strong as a generated one: whether it looks
+// like at least 32 random bytes (at least 43 characters with at least 12 different ones).
+// Randomness cannot be seen in one string; this refuses what is plainly short or repetitive.
+func StrongSecret(s string) bool {
 	symbols := map[rune]bool{}
 	for _, r := range s {
 		symbols[r] = true
 	}
 	return len(s) >= minSecretLength && len(symbols) >= minSecretSymbols
 }
-
-// StrongSecret tells whether a chosen secret is as strong as a generated one (at least 43
-// characters with at least 12 different ones), for the other places secrets are chosen.
-func StrongSecret(s string) bool { return strongSecret(s) }
