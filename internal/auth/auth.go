@@ -30,17 +30,26 @@ type Service struct {
 // "Bearer <access token>". "SSWS<token>" without the space is accepted too: Okta's Python SDK
 // sends it so, and Okta accepts it.
 func (s *Service) Okta(ctx context.Context, header string) (*Principal, error) {
-	header = strings.TrimSpace(header)
-	if len(header) > len("ssws") && strings.EqualFold(header[:len("ssws")], "ssws") {
-		if cred := strings.TrimSpace(header[len("ssws"):]); cred != "" {
-			return s.apiToken(ctx, cred)
+	if cred, ssws := sswsCredential(header); ssws {
+		if cred == "" {
+			return nil, ErrInvalid
 		}
-		return nil, ErrInvalid
+		return s.apiToken(ctx, cred)
 	}
 	if cred, err := bearer(header); err == nil {
 		return s.accessToken(ctx, cred)
 	}
 	return nil, ErrInvalid
+}
+
+// sswsCredential is the token of an "SSWS <token>" (or "SSWS<token>") header, and whether the
+// header has that scheme; the token is "" when the scheme stands alone.
+func sswsCredential(header string) (cred string, ssws bool) {
+	header = strings.TrimSpace(header)
+	if len(header) <= len("ssws") || !strings.EqualFold(header[:len("ssws")], "ssws") {
+		return "", false
+	}
+	return strings.TrimSpace(header[len("ssws"):]), true
 }
 
 func (s *Service) apiToken(ctx context.Context, secret string) (*Principal, error) {
@@ -63,12 +72,8 @@ func (s *Service) apiToken(ctx context.Context, secret string) (*Principal, erro
 // authenticates it with Okta). The router counts a known caller's request against its org's
 // limit before any database work.
 func (s *Service) KnownOkta(header string) (*Principal, bool) {
-	header = strings.TrimSpace(header)
-	if len(header) <= len("ssws") || !strings.EqualFold(header[:len("ssws")], "ssws") {
-		return nil, false
-	}
-	cred := strings.TrimSpace(header[len("ssws"):])
-	if cred == "" {
+	cred, ssws := sswsCredential(header)
+	if !ssws || cred == "" {
 		return nil, false
 	}
 	p, ok := s.tokens.get(ids.Hash(cred), time.Now())
