@@ -26,10 +26,8 @@ type Items struct {
 }
 
 // RegisterItems registers a kind whose work is the store's work items of kind name.
-func (r *Runner) RegisterItems(name string, do ItemFunc) *Items {
-	k := &Items{name: name, r: r, do: do}
-	r.Register(k)
-	return k
+func (r *Runner) RegisterItems(name string, do ItemFunc) {
+	r.Register(&Items{name: name, r: r, do: do})
 }
 
 // Name is the kind of the items.
