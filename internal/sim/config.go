@@ -128,8 +128,8 @@ func (c *Config) validate() error {
 		if c.ServerPrefix == "" {
 			c.ServerPrefix = defaultServerPrefix
 		}
-		if c.Servers < 1 || c.AccountsPerServer < 0 || c.ServerPrefix == "" {
-			errs = append(errs, errors.New("--servers must be at least 1, --accounts-per-server not negative, --server-prefix not empty"))
+		if c.Servers < 1 || c.AccountsPerServer < 0 {
+			errs = append(errs, errors.New("--servers must be at least 1, --accounts-per-server not negative"))
 		}
 	} else if c.AdminToken == "" {
 		errs = append(errs, errors.New("--admin-token (or KEYWARD_ADMIN_TOKEN) is required"))
