@@ -2,8 +2,8 @@ package spectest
 
 import (
 	"errors"
+	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -69,7 +69,7 @@ func patch(name string, doc *openapi3.T) error {
 			continue
 		}
 		if err := p.Apply(doc); err != nil {
-			return errors.New(strings.Join([]string{"patch", p.Name, err.Error()}, " "))
+			return fmt.Errorf("patch %s %w", p.Name, err)
 		}
 	}
 	return nil
