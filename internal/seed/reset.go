@@ -151,11 +151,6 @@ func (s *Service) resetTeam(ctx context.Context, q store.Queries, team store.Tea
 	return q.UpdateOPAGroupRoles(ctx, team.ID, keep, pam.AdminRoles())
 }
 
-// serverResetDisabled refuses a server reset the server was not started to allow.
-func serverResetDisabled() error {
-	return fault.Forbiddenf("a server reset is disabled: start keyward serve with --allow-server-reset to allow it")
-}
-
 // ResetServer empties the whole server in one transaction, for throwaway runs: every org but
 // the caller's is deleted and the caller's is reset (keeping its admin tokens); every team but
 // the default one is deleted and the default one is reset; work items, used client assertions
@@ -163,7 +158,7 @@ func serverResetDisabled() error {
 // stay. Refused unless AllowServerReset.
 func (s *Service) ResetServer(ctx context.Context, callerOrgID string) error {
 	if !s.AllowServerReset {
-		return serverResetDisabled()
+		return fault.Forbiddenf("a server reset is disabled: start keyward serve with --allow-server-reset to allow it")
 	}
 	now := s.Pools.Clock.Now()
 	err := s.Store.InTx(ctx, func(q store.Queries) error {
