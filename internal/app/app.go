@@ -187,7 +187,8 @@ func (a *App) Close() error { return a.store.Close() }
 // accepting requests, lets in-flight ones finish (up to the shutdown timeout) and stops the jobs.
 // The configured timeouts and connection limits bound what any client can hold.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
-	ln = boundListener(ln, connectionLimit(a.cfg.MaxConnections), a.cfg.MaxConnectionsPerClient, a.conns)
+	maxConns := connectionLimit(a.cfg.MaxConnections)
+	ln = boundListener(ln, maxConns, a.cfg.MaxConnectionsPerClient, a.conns)
 	if a.cfg.TLS { // outermost, so that handlers see r.TLS
 		tlsCfg, err := ServerTLSConfig(a.cfg)
 		if err != nil {
@@ -220,7 +221,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	a.log.Info("keyward serving", "addr", ln.Addr().String(), "tls", a.cfg.TLS, "database", a.store.Dialect(), "virtual_clock", a.cfg.VirtualClock,
-		"max_connections", connectionLimit(a.cfg.MaxConnections))
+		"max_connections", maxConns)
 
 	var err error
 	select {
