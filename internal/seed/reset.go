@@ -7,7 +7,6 @@ import (
 	"github.com/keyward/keyward/internal/agentpool"
 	"github.com/keyward/keyward/internal/events"
 	"github.com/keyward/keyward/internal/fault"
-	"github.com/keyward/keyward/internal/ids"
 	"github.com/keyward/keyward/internal/pam"
 	"github.com/keyward/keyward/internal/store"
 )
@@ -46,18 +45,17 @@ const adminGroupName = pam.AdminGroupName
 // once), for the org must keep one way in.
 func (s *Service) ResetOrg(ctx context.Context, orgID string, keepAdminTokens bool) (string, error) {
 	var token string
-	err := s.Store.InTx(ctx, func(q store.Queries) error {
-		if err := q.ResetOrg(ctx, orgID, keepAdminTokens); err != nil {
+	err := s.inTx(ctx, func(tx *Service) error {
+		if err := tx.Store.ResetOrg(ctx, orgID, keepAdminTokens); err != nil {
 			return err
 		}
 		if !keepAdminTokens {
-			token = "00" + ids.Secret()
-			if err := q.CreateAPIToken(ctx, store.APIToken{ID: ids.New(ids.Token), OrgID: orgID, Name: "admin (after reset)",
-				Hash: ids.Hash(token), Admin: true, CreatedAt: s.Now()}); err != nil {
+			var err error
+			if _, token, err = tx.Auth.CreateAPIToken(ctx, orgID, "admin (after reset)", true, s.Now()); err != nil {
 				return err
 			}
 		}
-		return s.record(ctx, q, events.Change{Type: EventOrgReset, Org: orgID, Resource: "org/" + orgID,
+		return tx.record(ctx, tx.Store, events.Change{Type: EventOrgReset, Org: orgID, Resource: "org/" + orgID,
 			Summary: "org reset", After: map[string]bool{"keptAdminTokens": keepAdminTokens}})
 	})
 	s.forgetCredentials()
