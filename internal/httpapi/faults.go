@@ -81,14 +81,11 @@ func injectedError(status int) *wire.Error {
 // injectedRateLimit is the 429 the rate limiter would answer: Okta's with X-Rate-Limit-*
 // showing nothing remaining until the current window's reset, OPA's with X-RateLimit-Retry-At.
 func injectedRateLimit(w http.ResponseWriter, r *http.Request) *wire.Error {
-	reset := ceilUnix(time.Now().Add(time.Minute))
-	e := &wire.Error{Status: http.StatusTooManyRequests, Code: wire.CodeRateLimit,
-		Summary: "API call exceeded rate limit due to too many requests."}
+	resetAt := time.Now().Add(time.Minute)
 	if wire.DialectOf(r.URL.Path) == wire.OPA {
-		e.Message = "Too Many Requests"
-		e.Header = http.Header{"X-Ratelimit-Retry-At": {strconv.FormatInt(reset, 10)}}
-		return e
+		return opaRateLimited(resetAt)
 	}
+	reset := ceilUnix(resetAt)
 	h := w.Header()
 	if h.Get("X-Rate-Limit-Limit") == "" { // a route the limiter does not count
 		h.Set("X-Rate-Limit-Limit", "0")
@@ -97,7 +94,7 @@ func injectedRateLimit(w http.ResponseWriter, r *http.Request) *wire.Error {
 		h.Set("X-Rate-Limit-Reset", strconv.FormatInt(reset, 10))
 	}
 	h.Set("X-Rate-Limit-Remaining", "0")
-	return e
+	return oktaRateLimited()
 }
 
 // drop closes the connection without answering; where the connection cannot be taken over
