@@ -7,18 +7,16 @@ import (
 	"time"
 
 	"github.com/keyward/keyward/internal/faultinject"
+	"github.com/keyward/keyward/internal/httpapi/faultsapi"
 	"github.com/keyward/keyward/internal/httpapi/wire"
 )
 
-// faultsExempt are the routes no fault rule touches: the rules' own API, so that a rule can
-// always be removed.
-const faultsExempt = "/keyward/v1/faults"
-
 // withFaults makes a route's handler answer as the first matching fault rule of the caller's org
 // or team says. It runs inside wrap, after the route matched, the caller was authenticated and
-// counted and the input checked: a rule never applies to an unauthenticated request.
+// counted and the input checked: a rule never applies to an unauthenticated request, nor to the
+// rules' own routes (faultsapi.Prefix), so that a rule can always be removed.
 func (rt *router) withFaults(r wire.Route) wire.Route {
-	if rt.c.Faults == nil || strings.HasPrefix(r.Pattern, faultsExempt) {
+	if rt.c.Faults == nil || strings.HasPrefix(r.Pattern, faultsapi.Prefix) {
 		return r
 	}
 	next := r.Handler
