@@ -7,18 +7,16 @@ import (
 	"time"
 
 	"github.com/keyward/keyward/internal/faultinject"
+	"github.com/keyward/keyward/internal/httpapi/faultsapi"
 	"github.com/keyward/keyward/internal/httpapi/wire"
 )
 
-// faultsExempt are the routes no fault rule touches: the rules' own API, so that a rule can
-// always be removed.
-const faultsExempt = "/keyward/v1/faults"
-
 // withFaults makes a route's handler answer as the first matching fault rule of the caller's org
 // or team says. It runs inside wrap, after the route matched, the caller was authenticated and
-// counted and the input checked: a rule never applies to an unauthenticated request.
+// counted and the input checked: a rule never applies to an unauthenticated request, nor to the
+// rules' own routes (faultsapi.Prefix), so that a rule can always be removed.
 func (rt *router) withFaults(r wire.Route) wire.Route {
-	if rt.c.Faults == nil || strings.HasPrefix(r.Pattern, faultsExempt) {
+	if rt.c.Faults == nil || strings.HasPrefix(r.Pattern, faultsapi.Prefix) {
 		return r
 	}
 	next := r.Handler
@@ -81,14 +79,11 @@ func injectedError(status int) *wire.Error {
 // injectedRateLimit is the 429 the rate limiter would answer: Okta's with X-Rate-Limit-*
 // showing nothing remaining until the current window's reset, OPA's with X-RateLimit-Retry-At.
 func injectedRateLimit(w http.ResponseWriter, r *http.Request) *wire.Error {
-	reset := ceilUnix(time.Now().Add(time.Minute))
-	e := &wire.Error{Status: http.StatusTooManyRequests, Code: wire.CodeRateLimit,
-		Summary: "API call exceeded rate limit due to too many requests."}
+	resetAt := time.Now().Add(time.Minute)
 	if wire.DialectOf(r.URL.Path) == wire.OPA {
-		e.Message = "Too Many Requests"
-		e.Header = http.Header{"X-Ratelimit-Retry-At": {strconv.FormatInt(reset, 10)}}
-		return e
+		return opaRateLimited(resetAt)
 	}
+	reset := ceilUnix(resetAt)
 	h := w.Header()
 	if h.Get("X-Rate-Limit-Limit") == "" { // a route the limiter does not count
 		h.Set("X-Rate-Limit-Limit", "0")
@@ -97,7 +92,7 @@ func injectedRateLimit(w http.ResponseWriter, r *http.Request) *wire.Error {
 		h.Set("X-Rate-Limit-Reset", strconv.FormatInt(reset, 10))
 	}
 	h.Set("X-Rate-Limit-Remaining", "0")
-	return e
+	return oktaRateLimited()
 }
 
 // drop closes the connection without answering; where the connection cannot be taken over

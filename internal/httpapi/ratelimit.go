@@ -67,6 +67,11 @@ func (l *RateLimiter) Take(w http.ResponseWriter, key string) error {
 	if q.allowed {
 		return nil
 	}
+	return oktaRateLimited()
+}
+
+// oktaRateLimited is Okta's 429 (its X-Rate-Limit-* headers are set apart).
+func oktaRateLimited() *wire.Error {
 	return &wire.Error{Status: http.StatusTooManyRequests, Code: wire.CodeRateLimit,
 		Summary: "API call exceeded rate limit due to too many requests."}
 }
@@ -79,10 +84,15 @@ func (l *RateLimiter) TakeOPA(key string) error {
 	if q.allowed {
 		return nil
 	}
-	retryAt := ceilUnix(q.reset)
-	return &wire.Error{Status: http.StatusTooManyRequests, Code: wire.CodeRateLimit,
-		Summary: "API call exceeded rate limit due to too many requests.", Message: "Too Many Requests",
-		Header: http.Header{"X-Ratelimit-Retry-At": {strconv.FormatInt(retryAt, 10)}}}
+	return opaRateLimited(q.reset)
+}
+
+// opaRateLimited is OPA's 429 for a window that ends at reset.
+func opaRateLimited(reset time.Time) *wire.Error {
+	e := oktaRateLimited()
+	e.Message = "Too Many Requests"
+	e.Header = http.Header{"X-Ratelimit-Retry-At": {strconv.FormatInt(ceilUnix(reset), 10)}}
+	return e
 }
 
 // ceilUnix is t in whole Unix seconds, rounded up: a client that waits until the advertised second

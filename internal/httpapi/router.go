@@ -67,9 +67,10 @@ type router struct {
 
 // wrap applies a route's access rule, rate limit and input check around its handler.
 func (rt *router) wrap(r wire.Route) http.Handler {
+	pattern := r.Method + " " + r.Pattern
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		info := wire.InfoFrom(req.Context())
-		info.Pattern = r.Method + " " + r.Pattern
+		info.Pattern = pattern
 		// A caller whose API token was verified a moment ago is counted before any database
 		// work, so that refusing it over its limit costs no query.
 		known := rt.known(req, r)
@@ -81,7 +82,7 @@ func (rt *router) wrap(r wire.Route) http.Handler {
 				return
 			}
 		}
-		p, err := rt.authenticate(req, r)
+		p, err := rt.authenticate(req, r, known)
 		info.Principal = p
 		if known == nil {
 			if limitErr := rt.limit(w, req, r.Bucket, p); limitErr != nil {
@@ -113,16 +114,27 @@ func (rt *router) known(req *http.Request, r wire.Route) *auth.Principal {
 	return nil
 }
 
-func (rt *router) authenticate(req *http.Request, r wire.Route) (*auth.Principal, error) {
+// authenticate finds the caller and checks its access to the route; known is the caller
+// rt.known already found (nil: none), which is not looked up again.
+func (rt *router) authenticate(req *http.Request, r wire.Route, known *auth.Principal) (*auth.Principal, error) {
 	ctx := req.Context()
 	header := req.Header.Get("Authorization")
 	switch r.Access {
 	case wire.Public:
 		return nil, nil
-	case wire.OktaRead, wire.OktaManage:
-		p, err := rt.c.Auth.Okta(ctx, header)
-		if err != nil {
-			return nil, credentialErr(err, header)
+	case wire.OktaRead, wire.OktaManage, wire.Admin:
+		p := known
+		if p == nil {
+			var err error
+			if p, err = rt.c.Auth.Okta(ctx, header); err != nil {
+				return nil, credentialErr(err, header)
+			}
+		}
+		if r.Access == wire.Admin {
+			if !p.Admin {
+				return p, wire.Forbidden()
+			}
+			return p, nil
 		}
 		scope := auth.ScopeRead
 		if r.Access == wire.OktaManage {
@@ -130,15 +142,6 @@ func (rt *router) authenticate(req *http.Request, r wire.Route) (*auth.Principal
 		}
 		if !p.Allows(scope) {
 			return p, insufficientScope(req, scope)
-		}
-		return p, nil
-	case wire.Admin:
-		p, err := rt.c.Auth.Okta(ctx, header)
-		if err != nil {
-			return nil, credentialErr(err, header)
-		}
-		if !p.Admin {
-			return p, wire.Forbidden()
 		}
 		return p, nil
 	case wire.AgentCred:

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -29,7 +30,15 @@ type directoryFailureBody struct {
 }
 
 func (h *Handlers) setDirectoryFailure(w http.ResponseWriter, r *http.Request) error {
-	var in directoryFailureBody
+	return teamCommand(h, w, r, func(ctx context.Context, teamID string, in directoryFailureBody) error {
+		return h.PAM.SetDirectoryFailure(ctx, teamID, in.Message)
+	})
+}
+
+// teamCommand decodes the body, finds the path's team, runs do on it and answers 204.
+func teamCommand[In any](h *Handlers, w http.ResponseWriter, r *http.Request,
+	do func(ctx context.Context, teamID string, in In) error) error {
+	var in In
 	if err := wire.Decode(r, &in); err != nil {
 		return err
 	}
@@ -37,7 +46,7 @@ func (h *Handlers) setDirectoryFailure(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	if err := h.PAM.SetDirectoryFailure(r.Context(), team.ID, in.Message); err != nil {
+	if err := do(r.Context(), team.ID, in); err != nil {
 		return err
 	}
 	wire.NoContent(w)
@@ -104,40 +113,21 @@ func (h *Handlers) createADConnection(w http.ResponseWriter, r *http.Request) er
 // setADConnectionStatus is Okta's side of a status change, the only way to make a connection
 // inactive (or active again).
 func (h *Handlers) setADConnectionStatus(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
+	type statusBody struct {
 		Status string `json:"status"`
 	}
-	if err := wire.Decode(r, &in); err != nil {
-		return err
-	}
-	team, err := h.PAM.Team(r.Context(), r.PathValue("team_name"))
-	if err != nil {
-		return err
-	}
-	if err := h.PAM.SetADConnectionStatus(r.Context(), team.ID, r.PathValue("connection_id"), in.Status, true); err != nil {
-		return err
-	}
-	wire.NoContent(w)
-	return nil
+	return teamCommand(h, w, r, func(ctx context.Context, teamID string, in statusBody) error {
+		return h.PAM.SetADConnectionStatus(ctx, teamID, r.PathValue("connection_id"), in.Status, true)
+	})
 }
 
 // feedADAccounts replaces the accounts the connection's domain holds.
 func (h *Handlers) feedADAccounts(w http.ResponseWriter, r *http.Request) error {
-	var in []adEntryBody
-	if err := wire.Decode(r, &in); err != nil {
-		return err
-	}
-	team, err := h.PAM.Team(r.Context(), r.PathValue("team_name"))
-	if err != nil {
-		return err
-	}
-	entries := make([]pam.ADEntry, len(in))
-	for i, e := range in {
-		entries[i] = pam.ADEntry(e)
-	}
-	if err := h.PAM.FeedADDirectory(r.Context(), team.ID, r.PathValue("connection_id"), entries); err != nil {
-		return err
-	}
-	wire.NoContent(w)
-	return nil
+	return teamCommand(h, w, r, func(ctx context.Context, teamID string, in []adEntryBody) error {
+		entries := make([]pam.ADEntry, len(in))
+		for i, e := range in {
+			entries[i] = pam.ADEntry(e)
+		}
+		return h.PAM.FeedADDirectory(ctx, teamID, r.PathValue("connection_id"), entries)
+	})
 }

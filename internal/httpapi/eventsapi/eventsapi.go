@@ -128,7 +128,8 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 }
 
 // teamNames shows events with their team's name, reading the teams once per page (and again
-// when a team appears that was not there).
+// when a team appears that was not there; a team found gone stays known as gone, so that it
+// costs no further read).
 type teamNames struct {
 	store store.Store
 	names map[string]string
@@ -151,7 +152,9 @@ func (t *teamNames) view(ctx context.Context, e store.Event) (Event, error) {
 		if err != nil {
 			return v, err
 		}
-		t.names = make(map[string]string, len(teams))
+		if t.names == nil {
+			t.names = make(map[string]string, len(teams))
+		}
 		for _, tm := range teams {
 			t.names[tm.ID] = tm.Name
 		}

@@ -160,7 +160,9 @@ func writeEvent(buf *bytes.Buffer, v Event) {
 }
 
 // oneLine keeps a field of the stream on its line.
-func oneLine(s string) string { return strings.NewReplacer("\r", " ", "\n", " ").Replace(s) }
+func oneLine(s string) string { return lineBreaks.Replace(s) }
+
+var lineBreaks = strings.NewReplacer("\r", " ", "\n", " ")
 
 // send writes b within the write window and flushes it; false when the client is gone.
 func send(rc *http.ResponseController, w http.ResponseWriter, b []byte) bool {

@@ -24,6 +24,10 @@ const (
 	maxCount   = 1_000_000
 )
 
+// Prefix begins the paths of the rules' own routes, which no rule may name or touch, so that a
+// rule can always be removed.
+const Prefix = "/keyward/v1/faults"
+
 // Handlers serves the fault rules.
 type Handlers struct {
 	Rules *faultinject.Rules
@@ -36,9 +40,9 @@ type Handlers struct {
 // Routes is the fault rules' route table.
 func (h *Handlers) Routes() []wire.Route {
 	return []wire.Route{
-		{Method: "POST", Pattern: "/keyward/v1/faults", Name: "createFault", Access: wire.Admin, Handler: h.create},
-		{Method: "GET", Pattern: "/keyward/v1/faults", Name: "listFaults", Access: wire.Admin, Handler: h.list},
-		{Method: "DELETE", Pattern: "/keyward/v1/faults/{faultId}", Name: "deleteFault", Access: wire.Admin, Handler: h.delete},
+		{Method: "POST", Pattern: Prefix, Name: "createFault", Access: wire.Admin, Handler: h.create},
+		{Method: "GET", Pattern: Prefix, Name: "listFaults", Access: wire.Admin, Handler: h.list},
+		{Method: "DELETE", Pattern: Prefix + "/{faultId}", Name: "deleteFault", Access: wire.Admin, Handler: h.delete},
 	}
 }
 
@@ -165,7 +169,7 @@ func (h *Handlers) rule(r *http.Request, in Input) (faultinject.Rule, error) {
 
 func (h *Handlers) knownRoute(route string) bool {
 	for _, rt := range h.Known() {
-		if strings.HasPrefix(rt.Pattern, "/keyward/v1/faults") {
+		if strings.HasPrefix(rt.Pattern, Prefix) {
 			continue
 		}
 		if route == rt.Pattern || route == rt.Method+" "+rt.Pattern {
@@ -177,7 +181,7 @@ func (h *Handlers) knownRoute(route string) bool {
 
 func (h *Handlers) knownOperation(name string) bool {
 	for _, rt := range h.Known() {
-		if rt.Name == name && !strings.HasPrefix(rt.Pattern, "/keyward/v1/faults") {
+		if rt.Name == name && !strings.HasPrefix(rt.Pattern, Prefix) {
 			return true
 		}
 	}

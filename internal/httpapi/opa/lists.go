@@ -35,12 +35,13 @@ func pagedList[T, V any](h *Handlers, w http.ResponseWriter, r *http.Request, ke
 	if err != nil {
 		return err
 	}
-	out := paging.Page[V]{Next: page.Next, Prev: page.Prev, Desc: page.Desc, Items: make([]V, len(page.Items))}
-	for i, x := range page.Items {
-		out.Items[i] = present(x)
-	}
-	paging.Write(h.Paging, w, r, req, out)
+	paging.Write(h.Paging, w, r, req, presented(page, present))
 	return nil
+}
+
+// presented is page with present applied to each of its items.
+func presented[T, V any](page paging.Page[T], present func(T) V) paging.Page[V] {
+	return paging.Page[V]{Items: mapped(page.Items, present), Next: page.Next, Prev: page.Prev, Desc: page.Desc}
 }
 
 // pageOf pages a fixed, sorted list of names in memory as a store would.

@@ -25,11 +25,7 @@ func (h *Handlers) listSecurityPolicies(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	out := paging.Page[securityPolicy]{Next: page.Next, Prev: page.Prev, Desc: page.Desc, Items: make([]securityPolicy, len(page.Items))}
-	for i, p := range page.Items {
-		out.Items[i] = policyOf(p)
-	}
-	paging.Write(h.Paging, w, r, req, out)
+	paging.Write(h.Paging, w, r, req, presented(page, policyOf))
 	return nil
 }
 

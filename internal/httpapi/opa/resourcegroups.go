@@ -84,11 +84,9 @@ func (h *Handlers) listResourceGroups(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	shown := paging.Page[resourceGroupBody]{Next: page.Next, Prev: page.Prev, Desc: page.Desc}
-	for _, rg := range page.Items {
-		shown.Items = append(shown.Items, showResourceGroup(rg, nil, false))
-	}
-	paging.Write(h.Paging, w, r, req, shown)
+	paging.Write(h.Paging, w, r, req, presented(page, func(rg store.ResourceGroup) resourceGroupBody {
+		return showResourceGroup(rg, nil, false)
+	}))
 	return nil
 }
 

@@ -7,9 +7,6 @@ import (
 	"github.com/keyward/keyward/internal/pam"
 )
 
-// missingRole is OPA's answer to a caller without the role an operation needs: 401, not 403.
-func missingRole() error { return fault.MissingRole() }
-
 // resourceGroupAdmin returns the caller when it may administer the path's resource group: a
 // resource admin, or a delegated resource admin through one of the group's owner groups. A
 // delegated resource admin of other resource groups only is refused as one without the role.
@@ -20,7 +17,7 @@ func (h *Handlers) resourceGroupAdmin(r *http.Request) (pam.Principal, error) {
 		return p, err
 	}
 	if !ok {
-		return p, missingRole()
+		return p, fault.MissingRole()
 	}
 	return p, nil
 }

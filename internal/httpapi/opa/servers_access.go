@@ -61,11 +61,7 @@ func writeList[T any](h *Handlers, w http.ResponseWriter, r *http.Request, key f
 	}
 	ids := r.URL.Query()["id"]
 	page, err := paging.List(r.Context(), req, key, func(ctx context.Context, after string, desc bool, limit int) ([]T, error) {
-		p := store.Page{After: after, Descending: desc, Limit: limit}
-		if ids != nil {
-			p.IDs = ids
-		}
-		return fetch(ctx, p)
+		return fetch(ctx, store.Page{After: after, Descending: desc, Limit: limit, IDs: ids})
 	})
 	if err != nil {
 		return err
