@@ -54,7 +54,7 @@ func (q queries) ListAgents(ctx context.Context, poolIDs []string) ([]store.Agen
 	if len(poolIDs) == 0 {
 		return nil, nil
 	}
-	marks, args := placeholders(poolIDs)
+	marks, args := inList(nil, poolIDs)
 	rows, err := q.db.QueryContext(ctx, `SELECT `+agentColumns+` FROM agents WHERE pool_id IN (`+marks+`)
 		ORDER BY pool_id, created_at, id`, args...)
 	if err != nil {

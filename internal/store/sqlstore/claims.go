@@ -36,7 +36,13 @@ func (q queries) ClaimWorkItems(ctx context.Context, kind, holder string, due, n
 	if err != nil {
 		return nil, fmt.Errorf("find work items: %w", err)
 	}
-	found, err := scanWorkItems(rows, kind)
+	found, err := collect(rows, func(r scanner) (store.WorkItem, error) {
+		it := store.WorkItem{Kind: kind}
+		var due int64
+		err := r.Scan(&it.ID, &due)
+		it.DueAt = fromMS(due)
+		return it, err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -58,21 +64,6 @@ func (q queries) ClaimWorkItems(ctx context.Context, kind, holder string, due, n
 		claimed = append(claimed, it)
 	}
 	return claimed, nil
-}
-
-func scanWorkItems(rows *sql.Rows, kind string) ([]store.WorkItem, error) {
-	defer rows.Close()
-	var out []store.WorkItem
-	for rows.Next() {
-		it := store.WorkItem{Kind: kind}
-		var due int64
-		if err := rows.Scan(&it.ID, &due); err != nil {
-			return nil, err
-		}
-		it.DueAt = fromMS(due)
-		out = append(out, it)
-	}
-	return out, rows.Err()
 }
 
 func (q queries) FinishWorkItem(ctx context.Context, kind, id, holder string) error {

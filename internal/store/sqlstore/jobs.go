@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"strconv"
 	"strings"
 
 	"github.com/keyward/keyward/internal/store"
@@ -74,26 +73,15 @@ func (q queries) ListPoolUpdates(ctx context.Context, poolID string) ([]store.Po
 }
 
 func (q queries) ListPoolUpdatesByStatus(ctx context.Context, statuses ...string) ([]store.PoolUpdate, error) {
-	marks, args := placeholders(statuses)
+	marks, args := inList(nil, statuses)
 	return q.listJobs(ctx, `status IN (`+marks+`)`, args...)
 }
 
 func (q queries) ListPoolUpdatesWithAgentStatus(ctx context.Context, jobStatus string, agentStatuses ...string) ([]store.PoolUpdate, error) {
-	marks, args := placeholders(append([]string{jobStatus}, agentStatuses...))
-	first, rest, _ := strings.Cut(marks, ", ")
+	marks, args := inList([]any{jobStatus}, agentStatuses)
 	// A correlated EXISTS reads only the agents of the jobs in jobStatus, through the primary key.
-	return q.listJobs(ctx, `status = `+first+` AND EXISTS (SELECT 1 FROM job_agents ja
-		WHERE ja.job_id = jobs.id AND ja.status IN (`+rest+`))`, args...)
-}
-
-// placeholders returns "$1, $2, …" for values, and values as arguments.
-func placeholders(values []string) (string, []any) {
-	args := make([]any, len(values))
-	marks := make([]string, len(values))
-	for i, v := range values {
-		args[i], marks[i] = v, "$"+strconv.Itoa(i+1)
-	}
-	return strings.Join(marks, ", "), args
+	return q.listJobs(ctx, `status = $1 AND EXISTS (SELECT 1 FROM job_agents ja
+		WHERE ja.job_id = jobs.id AND ja.status IN (`+marks+`))`, args...)
 }
 
 func (q queries) listJobs(ctx context.Context, where string, args ...any) ([]store.PoolUpdate, error) {
@@ -128,7 +116,7 @@ func (q queries) loadJobAgents(ctx context.Context, jobs []store.PoolUpdate) err
 	for i, j := range jobs {
 		index[j.ID], jobIDs[i] = i, j.ID
 	}
-	marks, args := placeholders(jobIDs)
+	marks, args := inList(nil, jobIDs)
 	rows, err := q.db.QueryContext(ctx, `SELECT `+jobAgentColumns+` FROM job_agents WHERE job_id IN (`+marks+`)
 		ORDER BY job_id, position`, args...)
 	if err != nil {
