@@ -53,20 +53,16 @@ func (q queries) withPolicyGroups(ctx context.Context, ps []store.SecurityPolicy
 		ids[i], at[p.ID] = p.ID, i
 	}
 	marks, args := inList(nil, ids)
-	rows, err := q.db.QueryContext(ctx, `SELECT policy_id, group_id FROM opa_security_policy_groups
-		WHERE policy_id IN (`+marks+`) ORDER BY policy_id, group_id`, args...)
+	pairs, err := list(ctx, q, `SELECT policy_id, group_id FROM opa_security_policy_groups
+		WHERE policy_id IN (`+marks+`) ORDER BY policy_id, group_id`, args, scanPair)
 	if err != nil {
 		return nil, err
 	}
-	pairs, err := collect(rows, func(r scanner) ([2]string, error) {
-		var pair [2]string
-		return pair, r.Scan(&pair[0], &pair[1])
-	})
 	for _, pair := range pairs {
 		i := at[pair[0]]
 		ps[i].GroupIDs = append(ps[i].GroupIDs, pair[1])
 	}
-	return ps, err
+	return ps, nil
 }
 
 func (q queries) GetSecurityPolicy(ctx context.Context, teamID, id string) (store.SecurityPolicy, error) {

@@ -58,11 +58,7 @@ func (q queries) withAdminGroups(ctx context.Context, rgs []store.ResourceGroup)
 	} {
 		marks, args := inList(nil, ids)
 		pairs, err := list(ctx, q, `SELECT resource_group_id, group_id FROM `+t.table+` WHERE resource_group_id IN (`+marks+`)`,
-			args, func(r scanner) ([2]string, error) {
-				var p [2]string
-				err := r.Scan(&p[0], &p[1])
-				return p, err
-			})
+			args, scanPair)
 		if err != nil {
 			return nil, err
 		}
@@ -90,6 +86,17 @@ func (q queries) GetResourceGroup(ctx context.Context, teamID, id string) (store
 	return rgs[0], nil
 }
 
+// resourceGroupExists is store.ErrNotFound unless the team has the resource group; it reads
+// only the group's row, not its owner and security admin lists.
+func (q queries) resourceGroupExists(ctx context.Context, teamID, id string) error {
+	var one int
+	err := q.db.QueryRowContext(ctx, `SELECT 1 FROM opa_resource_groups WHERE team_id = $1 AND id = $2`, teamID, id).Scan(&one)
+	if err != nil {
+		return notFound("get resource group", err)
+	}
+	return nil
+}
+
 func (q queries) ListResourceGroups(ctx context.Context, teamID string, p store.Page) ([]store.ResourceGroup, error) {
 	query, args := paged(`SELECT `+rgCols+` FROM opa_resource_groups r WHERE r.team_id = $1`, []any{teamID}, p, "r.name", "r.id")
 	rgs, err := list(ctx, q, query, args, scanResourceGroup)
@@ -109,7 +116,7 @@ func (q queries) UpdateResourceGroup(ctx context.Context, rg store.ResourceGroup
 }
 
 func (q queries) DeleteResourceGroup(ctx context.Context, teamID, id string) error {
-	if _, err := q.GetResourceGroup(ctx, teamID, id); err != nil {
+	if err := q.resourceGroupExists(ctx, teamID, id); err != nil {
 		return err
 	}
 	var n int
@@ -140,7 +147,7 @@ func (q queries) resourceGroupIDsListing(ctx context.Context, table, teamID stri
 }
 
 func (q queries) SetResourceGroupSecurityAdmins(ctx context.Context, teamID, id string, groupIDs []string) error {
-	if _, err := q.GetResourceGroup(ctx, teamID, id); err != nil {
+	if err := q.resourceGroupExists(ctx, teamID, id); err != nil {
 		return err
 	}
 	if _, err := q.exec(ctx, "clear resource group security admins", `DELETE FROM opa_resource_group_security_admins WHERE resource_group_id = $1`, id); err != nil {
