@@ -22,17 +22,13 @@ func (q queries) EnsureWorkItem(ctx context.Context, it store.WorkItem) error {
 }
 
 // ClaimWorkItems reads the claimable items, then takes each with an update guarded by the same
-// condition, so that of two holders racing for an item exactly one changes its row. On
-// PostgreSQL the read also locks the rows it returns and skips those another transaction has
-// locked, so that racing holders share the items out instead of queueing on the same ones.
+// condition, so that of two holders racing for an item exactly one changes its row. Where the
+// dialect has SkipLocked (PostgreSQL) the read also locks the rows it returns and skips those
+// another transaction has locked, so that racing holders share the items out.
 func (q queries) ClaimWorkItems(ctx context.Context, kind, holder string, due, now, expires time.Time, limit int) ([]store.WorkItem, error) {
-	lock := ""
-	if q.d.Name == "postgres" {
-		lock = " FOR UPDATE SKIP LOCKED"
-	}
 	rows, err := q.db.QueryContext(ctx, `SELECT item_id, due_at FROM work_items
 		WHERE kind = $1 AND due_at <= $2 AND (claimed_by = '' OR claim_expires <= $3)
-		ORDER BY due_at, item_id LIMIT $4`+lock, kind, ms(due), ms(now), limit)
+		ORDER BY due_at, item_id LIMIT $4`+q.d.SkipLocked, kind, ms(due), ms(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("find work items: %w", err)
 	}

@@ -28,6 +28,10 @@ type Dialect struct {
 	// until the transaction ends (" FOR NO KEY UPDATE"); empty where a write transaction holds
 	// the whole database anyway (SQLite's BEGIN IMMEDIATE).
 	LockRow string
+	// SkipLocked is appended to a read of queued rows to claim (" FOR UPDATE SKIP LOCKED"), so that
+	// racing holders share the rows out instead of queueing on the same ones; empty where write
+	// transactions are serialised anyway.
+	SkipLocked string
 	// LockEvents is run before a transaction appends an event, to hold the append order until
 	// it ends, so that event ids become visible in order; empty where write transactions are
 	// serialised anyway.
