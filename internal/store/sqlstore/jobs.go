@@ -85,11 +85,7 @@ func (q queries) ListPoolUpdatesWithAgentStatus(ctx context.Context, jobStatus s
 }
 
 func (q queries) listJobs(ctx context.Context, where string, args ...any) ([]store.PoolUpdate, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE `+where+` ORDER BY created_at, id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	jobs, err := collect(rows, scanJob)
+	jobs, err := list(ctx, q, `SELECT `+jobColumns+` FROM jobs WHERE `+where+` ORDER BY created_at, id`, args, scanJob)
 	if err != nil {
 		return nil, err
 	}
@@ -117,12 +113,8 @@ func (q queries) loadJobAgents(ctx context.Context, jobs []store.PoolUpdate) err
 		index[j.ID], jobIDs[i] = i, j.ID
 	}
 	marks, args := inList(nil, jobIDs)
-	rows, err := q.db.QueryContext(ctx, `SELECT `+jobAgentColumns+` FROM job_agents WHERE job_id IN (`+marks+`)
-		ORDER BY job_id, position`, args...)
-	if err != nil {
-		return err
-	}
-	agents, err := collect(rows, scanJobAgent)
+	agents, err := list(ctx, q, `SELECT `+jobAgentColumns+` FROM job_agents WHERE job_id IN (`+marks+`)
+		ORDER BY job_id, position`, args, scanJobAgent)
 	for _, a := range agents {
 		i := index[a.JobID]
 		jobs[i].Agents = append(jobs[i].Agents, a)
@@ -204,10 +196,6 @@ func (q queries) FindPoolUpdateAgent(ctx context.Context, instructionID string) 
 
 func (q queries) ListPoolUpdateAgentsByAgent(ctx context.Context, agentID string) ([]store.PoolUpdateAgent, error) {
 	cols := "ja." + strings.ReplaceAll(jobAgentColumns, ", ", ", ja.")
-	rows, err := q.db.QueryContext(ctx, `SELECT `+cols+` FROM job_agents ja JOIN jobs j ON j.id = ja.job_id
-		WHERE ja.agent_id = $1 ORDER BY j.created_at, j.id`, agentID)
-	if err != nil {
-		return nil, err
-	}
-	return collect(rows, scanJobAgent)
+	return list(ctx, q, `SELECT `+cols+` FROM job_agents ja JOIN jobs j ON j.id = ja.job_id
+		WHERE ja.agent_id = $1 ORDER BY j.created_at, j.id`, []any{agentID}, scanJobAgent)
 }

@@ -1,7 +1,6 @@
 package sqlstore
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
 	"strings"
@@ -50,15 +49,6 @@ func paged(query string, args []any, p store.Page, nameCol, idCol string) (strin
 // escapeLike makes s match itself literally inside a LIKE pattern escaped by '\'.
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
-// list runs a query and scans every row with scan.
-func list[T any](ctx context.Context, q queries, query string, args []any, scan func(scanner) (T, error)) ([]T, error) {
-	rows, err := q.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	return collect(rows, scan)
 }
 
 // inList returns "$n, $n+1, …" for values numbered after args, and args with values appended.

@@ -227,6 +227,15 @@ func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) 
 	return out, rows.Err()
 }
 
+// list runs a query and scans every row with scan.
+func list[T any](ctx context.Context, q queries, query string, args []any, scan func(scanner) (T, error)) ([]T, error) {
+	rows, err := q.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scan)
+}
+
 // notFound wraps sql.ErrNoRows as store.ErrNotFound.
 func notFound(what string, err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
