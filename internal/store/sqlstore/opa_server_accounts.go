@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/keyward/keyward/internal/store"
@@ -55,13 +54,8 @@ func accountsQuery(what, teamID string, f store.AccountFilter, p store.Page) (st
 	var b strings.Builder
 	b.WriteString(`SELECT ` + what + ` WHERE a.team_id = $1`)
 	args := []any{teamID}
-	for _, c := range []struct{ col, v string }{{"a.resource_group_id", f.ResourceGroupID}, {"a.project_id", f.ProjectID},
-		{"a.server_id", f.ServerID}} {
-		if c.v != "" {
-			args = append(args, c.v)
-			fmt.Fprintf(&b, " AND %s = $%d", c.col, len(args))
-		}
-	}
+	args = equalFilters(&b, args, [][2]string{{"a.resource_group_id", f.ResourceGroupID}, {"a.project_id", f.ProjectID},
+		{"a.server_id", f.ServerID}})
 	return paged(b.String(), args, p, "", "a.id")
 }
 
