@@ -30,16 +30,7 @@ func (q queries) CreateSecurityPolicy(ctx context.Context, p store.SecurityPolic
 
 // putPolicyGroups replaces a policy's principal groups.
 func (q queries) putPolicyGroups(ctx context.Context, p store.SecurityPolicy) error {
-	if _, err := q.exec(ctx, "clear security policy groups", `DELETE FROM opa_security_policy_groups WHERE policy_id = $1`, p.ID); err != nil {
-		return err
-	}
-	for _, g := range p.GroupIDs {
-		if _, err := q.exec(ctx, "add security policy group", `INSERT INTO opa_security_policy_groups (policy_id, group_id)
-			VALUES ($1, $2)`, p.ID, g); err != nil {
-			return err
-		}
-	}
-	return nil
+	return q.replaceGroupLinks(ctx, "security policy group", "opa_security_policy_groups", "policy_id", p.ID, p.GroupIDs)
 }
 
 // withPolicyGroups fills in the principal groups of ps in one query.

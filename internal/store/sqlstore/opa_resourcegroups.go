@@ -27,12 +27,16 @@ func (q queries) CreateResourceGroup(ctx context.Context, rg store.ResourceGroup
 
 // putAdminGroups replaces a resource group's owner groups.
 func (q queries) putAdminGroups(ctx context.Context, rg store.ResourceGroup) error {
-	if _, err := q.exec(ctx, "clear resource group admins", `DELETE FROM opa_resource_group_admins WHERE resource_group_id = $1`, rg.ID); err != nil {
+	return q.replaceGroupLinks(ctx, "resource group admin", "opa_resource_group_admins", "resource_group_id", rg.ID, rg.AdminGroupIDs)
+}
+
+// replaceGroupLinks replaces the rows of table linking owner (by ownerCol) to groups.
+func (q queries) replaceGroupLinks(ctx context.Context, what, table, ownerCol, owner string, groupIDs []string) error {
+	if _, err := q.exec(ctx, "clear "+what+"s", `DELETE FROM `+table+` WHERE `+ownerCol+` = $1`, owner); err != nil {
 		return err
 	}
-	for _, g := range rg.AdminGroupIDs {
-		if _, err := q.exec(ctx, "add resource group admin", `INSERT INTO opa_resource_group_admins (resource_group_id, group_id)
-			VALUES ($1, $2)`, rg.ID, g); err != nil {
+	for _, g := range groupIDs {
+		if _, err := q.exec(ctx, "add "+what, `INSERT INTO `+table+` (`+ownerCol+`, group_id) VALUES ($1, $2)`, owner, g); err != nil {
 			return err
 		}
 	}
