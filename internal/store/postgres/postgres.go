@@ -52,6 +52,7 @@ func Open(ctx context.Context, url string, maxConns int) (*sqlstore.Store, error
 		Migrations:     sub,
 		TxOptions:      &sql.TxOptions{Isolation: sql.LevelRepeatableRead},
 		LockRow:        " FOR NO KEY UPDATE",
+		SkipLocked:     " FOR UPDATE SKIP LOCKED",
 		SnapshotReads:  true,
 		LockEvents:     eventsLock,
 		Retryable:      retryable,

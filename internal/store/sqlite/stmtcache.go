@@ -52,12 +52,15 @@ type cachingConn struct {
 	stmts map[string]*cachedStmt
 }
 
+// preparedStmt is what keyward uses of modernc's prepared statement.
+type preparedStmt interface {
+	driver.Stmt
+	driver.StmtExecContext
+	driver.StmtQueryContext
+}
+
 type cachedStmt struct {
-	stmt interface {
-		driver.Stmt
-		driver.StmtExecContext
-		driver.StmtQueryContext
-	}
+	stmt preparedStmt
 	busy bool // its rows are open
 }
 
@@ -86,11 +89,7 @@ func (c *cachingConn) statement(ctx context.Context, query string) *cachedStmt {
 	if err != nil {
 		return nil // run unprepared: the error is reported there
 	}
-	st, ok := ds.(interface {
-		driver.Stmt
-		driver.StmtExecContext
-		driver.StmtQueryContext
-	})
+	st, ok := ds.(preparedStmt)
 	if !ok {
 		_ = ds.Close()
 		return nil

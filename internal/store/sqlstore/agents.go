@@ -54,13 +54,9 @@ func (q queries) ListAgents(ctx context.Context, poolIDs []string) ([]store.Agen
 	if len(poolIDs) == 0 {
 		return nil, nil
 	}
-	marks, args := placeholders(poolIDs)
-	rows, err := q.db.QueryContext(ctx, `SELECT `+agentColumns+` FROM agents WHERE pool_id IN (`+marks+`)
-		ORDER BY pool_id, created_at, id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	return collect(rows, scanAgent)
+	marks, args := inList(nil, poolIDs)
+	return list(ctx, q, `SELECT `+agentColumns+` FROM agents WHERE pool_id IN (`+marks+`)
+		ORDER BY pool_id, created_at, id`, args, scanAgent)
 }
 
 func (q queries) UpdateAgent(ctx context.Context, a store.Agent) error {

@@ -22,21 +22,23 @@ func (q queries) EnsureWorkItem(ctx context.Context, it store.WorkItem) error {
 }
 
 // ClaimWorkItems reads the claimable items, then takes each with an update guarded by the same
-// condition, so that of two holders racing for an item exactly one changes its row. On
-// PostgreSQL the read also locks the rows it returns and skips those another transaction has
-// locked, so that racing holders share the items out instead of queueing on the same ones.
+// condition, so that of two holders racing for an item exactly one changes its row. Where the
+// dialect has SkipLocked (PostgreSQL) the read also locks the rows it returns and skips those
+// another transaction has locked, so that racing holders share the items out.
 func (q queries) ClaimWorkItems(ctx context.Context, kind, holder string, due, now, expires time.Time, limit int) ([]store.WorkItem, error) {
-	lock := ""
-	if q.d.Name == "postgres" {
-		lock = " FOR UPDATE SKIP LOCKED"
-	}
 	rows, err := q.db.QueryContext(ctx, `SELECT item_id, due_at FROM work_items
 		WHERE kind = $1 AND due_at <= $2 AND (claimed_by = '' OR claim_expires <= $3)
-		ORDER BY due_at, item_id LIMIT $4`+lock, kind, ms(due), ms(now), limit)
+		ORDER BY due_at, item_id LIMIT $4`+q.d.SkipLocked, kind, ms(due), ms(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("find work items: %w", err)
 	}
-	found, err := scanWorkItems(rows, kind)
+	found, err := collect(rows, func(r scanner) (store.WorkItem, error) {
+		it := store.WorkItem{Kind: kind}
+		var due int64
+		err := r.Scan(&it.ID, &due)
+		it.DueAt = fromMS(due)
+		return it, err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -58,21 +60,6 @@ func (q queries) ClaimWorkItems(ctx context.Context, kind, holder string, due, n
 		claimed = append(claimed, it)
 	}
 	return claimed, nil
-}
-
-func scanWorkItems(rows *sql.Rows, kind string) ([]store.WorkItem, error) {
-	defer rows.Close()
-	var out []store.WorkItem
-	for rows.Next() {
-		it := store.WorkItem{Kind: kind}
-		var due int64
-		if err := rows.Scan(&it.ID, &due); err != nil {
-			return nil, err
-		}
-		it.DueAt = fromMS(due)
-		out = append(out, it)
-	}
-	return out, rows.Err()
 }
 
 func (q queries) FinishWorkItem(ctx context.Context, kind, id, holder string) error {

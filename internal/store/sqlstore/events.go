@@ -37,15 +37,11 @@ func (q queries) ListEvents(ctx context.Context, f store.EventFilter) ([]store.E
 	if !f.Since.IsZero() {
 		since = f.Since.UnixMilli()
 	}
-	rows, err := q.db.QueryContext(ctx, `SELECT `+eventColumns+` FROM events
+	return list(ctx, q, `SELECT `+eventColumns+` FROM events
 		WHERE org_id IN ($1, '') AND id > $2 AND at >= $3
 		AND ($4 = '' OR type = $4 OR substr(type, 1, length(CAST($4 AS TEXT)) + 1) = CAST($4 AS TEXT) || '.')
 		AND ($5 = '' OR resource = $5 OR substr(resource, 1, length(CAST($5 AS TEXT)) + 1) = CAST($5 AS TEXT) || '/')
-		ORDER BY id LIMIT $6`, f.OrgID, f.AfterID, since, f.Type, f.Resource, f.Limit)
-	if err != nil {
-		return nil, err
-	}
-	return collect(rows, scanEvent)
+		ORDER BY id LIMIT $6`, []any{f.OrgID, f.AfterID, since, f.Type, f.Resource, f.Limit}, scanEvent)
 }
 
 func (q queries) PruneEvents(ctx context.Context, keep int, before time.Time) (int64, error) {

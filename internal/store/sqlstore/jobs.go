@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"strconv"
 	"strings"
 
 	"github.com/keyward/keyward/internal/store"
@@ -74,34 +73,19 @@ func (q queries) ListPoolUpdates(ctx context.Context, poolID string) ([]store.Po
 }
 
 func (q queries) ListPoolUpdatesByStatus(ctx context.Context, statuses ...string) ([]store.PoolUpdate, error) {
-	marks, args := placeholders(statuses)
+	marks, args := inList(nil, statuses)
 	return q.listJobs(ctx, `status IN (`+marks+`)`, args...)
 }
 
 func (q queries) ListPoolUpdatesWithAgentStatus(ctx context.Context, jobStatus string, agentStatuses ...string) ([]store.PoolUpdate, error) {
-	marks, args := placeholders(append([]string{jobStatus}, agentStatuses...))
-	first, rest, _ := strings.Cut(marks, ", ")
+	marks, args := inList([]any{jobStatus}, agentStatuses)
 	// A correlated EXISTS reads only the agents of the jobs in jobStatus, through the primary key.
-	return q.listJobs(ctx, `status = `+first+` AND EXISTS (SELECT 1 FROM job_agents ja
-		WHERE ja.job_id = jobs.id AND ja.status IN (`+rest+`))`, args...)
-}
-
-// placeholders returns "$1, $2, …" for values, and values as arguments.
-func placeholders(values []string) (string, []any) {
-	args := make([]any, len(values))
-	marks := make([]string, len(values))
-	for i, v := range values {
-		args[i], marks[i] = v, "$"+strconv.Itoa(i+1)
-	}
-	return strings.Join(marks, ", "), args
+	return q.listJobs(ctx, `status = $1 AND EXISTS (SELECT 1 FROM job_agents ja
+		WHERE ja.job_id = jobs.id AND ja.status IN (`+marks+`))`, args...)
 }
 
 func (q queries) listJobs(ctx context.Context, where string, args ...any) ([]store.PoolUpdate, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE `+where+` ORDER BY created_at, id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	jobs, err := collect(rows, scanJob)
+	jobs, err := list(ctx, q, `SELECT `+jobColumns+` FROM jobs WHERE `+where+` ORDER BY created_at, id`, args, scanJob)
 	if err != nil {
 		return nil, err
 	}
@@ -128,13 +112,9 @@ func (q queries) loadJobAgents(ctx context.Context, jobs []store.PoolUpdate) err
 	for i, j := range jobs {
 		index[j.ID], jobIDs[i] = i, j.ID
 	}
-	marks, args := placeholders(jobIDs)
-	rows, err := q.db.QueryContext(ctx, `SELECT `+jobAgentColumns+` FROM job_agents WHERE job_id IN (`+marks+`)
-		ORDER BY job_id, position`, args...)
-	if err != nil {
-		return err
-	}
-	agents, err := collect(rows, scanJobAgent)
+	marks, args := inList(nil, jobIDs)
+	agents, err := list(ctx, q, `SELECT `+jobAgentColumns+` FROM job_agents WHERE job_id IN (`+marks+`)
+		ORDER BY job_id, position`, args, scanJobAgent)
 	for _, a := range agents {
 		i := index[a.JobID]
 		jobs[i].Agents = append(jobs[i].Agents, a)
@@ -216,10 +196,6 @@ func (q queries) FindPoolUpdateAgent(ctx context.Context, instructionID string) 
 
 func (q queries) ListPoolUpdateAgentsByAgent(ctx context.Context, agentID string) ([]store.PoolUpdateAgent, error) {
 	cols := "ja." + strings.ReplaceAll(jobAgentColumns, ", ", ", ja.")
-	rows, err := q.db.QueryContext(ctx, `SELECT `+cols+` FROM job_agents ja JOIN jobs j ON j.id = ja.job_id
-		WHERE ja.agent_id = $1 ORDER BY j.created_at, j.id`, agentID)
-	if err != nil {
-		return nil, err
-	}
-	return collect(rows, scanJobAgent)
+	return list(ctx, q, `SELECT `+cols+` FROM job_agents ja JOIN jobs j ON j.id = ja.job_id
+		WHERE ja.agent_id = $1 ORDER BY j.created_at, j.id`, []any{agentID}, scanJobAgent)
 }

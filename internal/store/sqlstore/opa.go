@@ -14,25 +14,26 @@ func (q queries) CreateTeam(ctx context.Context, t store.Team) error {
 	return err
 }
 
-func (q queries) GetTeamByName(ctx context.Context, name string) (store.Team, error) {
+const teamColumns = `id, name, created_at`
+
+func scanTeam(r scanner) (store.Team, error) {
 	var t store.Team
 	var created int64
-	err := q.db.QueryRowContext(ctx, `SELECT id, name, created_at FROM teams WHERE name = $1`, name).Scan(&t.ID, &t.Name, &created)
+	err := r.Scan(&t.ID, &t.Name, &created)
+	t.CreatedAt = fromMS(created)
+	return t, err
+}
+
+func (q queries) GetTeamByName(ctx context.Context, name string) (store.Team, error) {
+	t, err := scanTeam(q.db.QueryRowContext(ctx, `SELECT `+teamColumns+` FROM teams WHERE name = $1`, name))
 	if err != nil {
 		return t, notFound("get team", err)
 	}
-	t.CreatedAt = fromMS(created)
 	return t, nil
 }
 
 func (q queries) ListTeams(ctx context.Context) ([]store.Team, error) {
-	return list(ctx, q, `SELECT id, name, created_at FROM teams ORDER BY name`, nil, func(r scanner) (store.Team, error) {
-		var t store.Team
-		var created int64
-		err := r.Scan(&t.ID, &t.Name, &created)
-		t.CreatedAt = fromMS(created)
-		return t, err
-	})
+	return list(ctx, q, `SELECT `+teamColumns+` FROM teams ORDER BY name`, nil, scanTeam)
 }
 
 func (q queries) CreateServiceUserKey(ctx context.Context, k store.ServiceUserKey) error {

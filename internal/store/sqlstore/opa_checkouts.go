@@ -67,12 +67,7 @@ func (q queries) ListCheckouts(ctx context.Context, teamID string, f store.Check
 	var b strings.Builder
 	b.WriteString(`SELECT ` + checkoutCols + ` FROM opa_checkouts WHERE team_id = $1`)
 	args := []any{teamID}
-	for _, c := range []struct{ col, v string }{{"project_id", f.ProjectID}, {"user_id", f.UserID}, {"resource_type", f.ResourceType}} {
-		if c.v != "" {
-			args = append(args, c.v)
-			fmt.Fprintf(&b, " AND %s = $%d", c.col, len(args))
-		}
-	}
+	args = equalFilters(&b, args, [][2]string{{"project_id", f.ProjectID}, {"user_id", f.UserID}, {"resource_type", f.ResourceType}})
 	if f.ResourceTypes != nil {
 		var marks string
 		marks, args = inList(args, f.ResourceTypes)

@@ -87,12 +87,7 @@ func (q queries) ListADAccounts(ctx context.Context, teamID string, f store.ADAc
 	var b strings.Builder
 	b.WriteString(`SELECT ` + adAccountCols + ` FROM opa_ad_accounts WHERE team_id = $1`)
 	args := []any{teamID}
-	for _, c := range []struct{ col, v string }{{"connection_id", f.ConnectionID}, {"project_id", f.ProjectID}, {"sid", f.SID}} {
-		if c.v != "" {
-			args = append(args, c.v)
-			fmt.Fprintf(&b, " AND %s = $%d", c.col, len(args))
-		}
-	}
+	args = equalFilters(&b, args, [][2]string{{"connection_id", f.ConnectionID}, {"project_id", f.ProjectID}, {"sid", f.SID}})
 	if f.UPNContains != "" {
 		args = append(args, "%"+escapeLike(strings.ToLower(f.UPNContains))+"%")
 		fmt.Fprintf(&b, ` AND LOWER(upn) LIKE $%d ESCAPE '\'`, len(args))

@@ -112,3 +112,10 @@ func scanString(r scanner) (string, error) {
 	err := r.Scan(&s)
 	return s, err
 }
+
+// scanPair reads a row of two strings, such as an (owner id, member id) link.
+func scanPair(r scanner) ([2]string, error) {
+	var p [2]string
+	err := r.Scan(&p[0], &p[1])
+	return p, err
+}

@@ -1,7 +1,6 @@
 package sqlstore
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
 	"strings"
@@ -47,18 +46,21 @@ func paged(query string, args []any, p store.Page, nameCol, idCol string) (strin
 	return b.String(), args
 }
 
+// equalFilters appends " AND col = $n" to b for each {col, value} filter with a value,
+// numbering placeholders after args, and returns args with those values appended.
+func equalFilters(b *strings.Builder, args []any, filters [][2]string) []any {
+	for _, f := range filters {
+		if f[1] != "" {
+			args = append(args, f[1])
+			fmt.Fprintf(b, " AND %s = $%d", f[0], len(args))
+		}
+	}
+	return args
+}
+
 // escapeLike makes s match itself literally inside a LIKE pattern escaped by '\'.
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
-// list runs a query and scans every row with scan.
-func list[T any](ctx context.Context, q queries, query string, args []any, scan func(scanner) (T, error)) ([]T, error) {
-	rows, err := q.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	return collect(rows, scan)
 }
 
 // inList returns "$n, $n+1, …" for values numbered after args, and args with values appended.

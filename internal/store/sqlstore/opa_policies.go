@@ -30,16 +30,7 @@ func (q queries) CreateSecurityPolicy(ctx context.Context, p store.SecurityPolic
 
 // putPolicyGroups replaces a policy's principal groups.
 func (q queries) putPolicyGroups(ctx context.Context, p store.SecurityPolicy) error {
-	if _, err := q.exec(ctx, "clear security policy groups", `DELETE FROM opa_security_policy_groups WHERE policy_id = $1`, p.ID); err != nil {
-		return err
-	}
-	for _, g := range p.GroupIDs {
-		if _, err := q.exec(ctx, "add security policy group", `INSERT INTO opa_security_policy_groups (policy_id, group_id)
-			VALUES ($1, $2)`, p.ID, g); err != nil {
-			return err
-		}
-	}
-	return nil
+	return q.replaceGroupLinks(ctx, "security policy group", "opa_security_policy_groups", "policy_id", p.ID, p.GroupIDs)
 }
 
 // withPolicyGroups fills in the principal groups of ps in one query.
@@ -53,20 +44,16 @@ func (q queries) withPolicyGroups(ctx context.Context, ps []store.SecurityPolicy
 		ids[i], at[p.ID] = p.ID, i
 	}
 	marks, args := inList(nil, ids)
-	rows, err := q.db.QueryContext(ctx, `SELECT policy_id, group_id FROM opa_security_policy_groups
-		WHERE policy_id IN (`+marks+`) ORDER BY policy_id, group_id`, args...)
+	pairs, err := list(ctx, q, `SELECT policy_id, group_id FROM opa_security_policy_groups
+		WHERE policy_id IN (`+marks+`) ORDER BY policy_id, group_id`, args, scanPair)
 	if err != nil {
 		return nil, err
 	}
-	pairs, err := collect(rows, func(r scanner) ([2]string, error) {
-		var pair [2]string
-		return pair, r.Scan(&pair[0], &pair[1])
-	})
 	for _, pair := range pairs {
 		i := at[pair[0]]
 		ps[i].GroupIDs = append(ps[i].GroupIDs, pair[1])
 	}
-	return ps, err
+	return ps, nil
 }
 
 func (q queries) GetSecurityPolicy(ctx context.Context, teamID, id string) (store.SecurityPolicy, error) {

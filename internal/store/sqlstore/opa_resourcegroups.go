@@ -27,12 +27,16 @@ func (q queries) CreateResourceGroup(ctx context.Context, rg store.ResourceGroup
 
 // putAdminGroups replaces a resource group's owner groups.
 func (q queries) putAdminGroups(ctx context.Context, rg store.ResourceGroup) error {
-	if _, err := q.exec(ctx, "clear resource group admins", `DELETE FROM opa_resource_group_admins WHERE resource_group_id = $1`, rg.ID); err != nil {
+	return q.replaceGroupLinks(ctx, "resource group admin", "opa_resource_group_admins", "resource_group_id", rg.ID, rg.AdminGroupIDs)
+}
+
+// replaceGroupLinks replaces the rows of table linking owner (by ownerCol) to groups.
+func (q queries) replaceGroupLinks(ctx context.Context, what, table, ownerCol, owner string, groupIDs []string) error {
+	if _, err := q.exec(ctx, "clear "+what+"s", `DELETE FROM `+table+` WHERE `+ownerCol+` = $1`, owner); err != nil {
 		return err
 	}
-	for _, g := range rg.AdminGroupIDs {
-		if _, err := q.exec(ctx, "add resource group admin", `INSERT INTO opa_resource_group_admins (resource_group_id, group_id)
-			VALUES ($1, $2)`, rg.ID, g); err != nil {
+	for _, g := range groupIDs {
+		if _, err := q.exec(ctx, "add "+what, `INSERT INTO `+table+` (`+ownerCol+`, group_id) VALUES ($1, $2)`, owner, g); err != nil {
 			return err
 		}
 	}
@@ -58,11 +62,7 @@ func (q queries) withAdminGroups(ctx context.Context, rgs []store.ResourceGroup)
 	} {
 		marks, args := inList(nil, ids)
 		pairs, err := list(ctx, q, `SELECT resource_group_id, group_id FROM `+t.table+` WHERE resource_group_id IN (`+marks+`)`,
-			args, func(r scanner) ([2]string, error) {
-				var p [2]string
-				err := r.Scan(&p[0], &p[1])
-				return p, err
-			})
+			args, scanPair)
 		if err != nil {
 			return nil, err
 		}
@@ -90,6 +90,17 @@ func (q queries) GetResourceGroup(ctx context.Context, teamID, id string) (store
 	return rgs[0], nil
 }
 
+// resourceGroupExists is store.ErrNotFound unless the team has the resource group; it reads
+// only the group's row, not its owner and security admin lists.
+func (q queries) resourceGroupExists(ctx context.Context, teamID, id string) error {
+	var one int
+	err := q.db.QueryRowContext(ctx, `SELECT 1 FROM opa_resource_groups WHERE team_id = $1 AND id = $2`, teamID, id).Scan(&one)
+	if err != nil {
+		return notFound("get resource group", err)
+	}
+	return nil
+}
+
 func (q queries) ListResourceGroups(ctx context.Context, teamID string, p store.Page) ([]store.ResourceGroup, error) {
 	query, args := paged(`SELECT `+rgCols+` FROM opa_resource_groups r WHERE r.team_id = $1`, []any{teamID}, p, "r.name", "r.id")
 	rgs, err := list(ctx, q, query, args, scanResourceGroup)
@@ -109,7 +120,7 @@ func (q queries) UpdateResourceGroup(ctx context.Context, rg store.ResourceGroup
 }
 
 func (q queries) DeleteResourceGroup(ctx context.Context, teamID, id string) error {
-	if _, err := q.GetResourceGroup(ctx, teamID, id); err != nil {
+	if err := q.resourceGroupExists(ctx, teamID, id); err != nil {
 		return err
 	}
 	var n int
@@ -140,7 +151,7 @@ func (q queries) resourceGroupIDsListing(ctx context.Context, table, teamID stri
 }
 
 func (q queries) SetResourceGroupSecurityAdmins(ctx context.Context, teamID, id string, groupIDs []string) error {
-	if _, err := q.GetResourceGroup(ctx, teamID, id); err != nil {
+	if err := q.resourceGroupExists(ctx, teamID, id); err != nil {
 		return err
 	}
 	if _, err := q.exec(ctx, "clear resource group security admins", `DELETE FROM opa_resource_group_security_admins WHERE resource_group_id = $1`, id); err != nil {

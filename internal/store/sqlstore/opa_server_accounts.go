@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/keyward/keyward/internal/store"
@@ -12,10 +11,14 @@ const accountCols = `a.id, a.team_id, a.resource_group_id, a.project_id, a.serve
 
 const accountFrom = ` FROM opa_server_accounts a JOIN opa_servers s ON s.id = a.server_id`
 
-func scanServerAccount(r scanner) (store.ServerAccount, error) {
+func scanServerAccount(r scanner) (store.ServerAccount, error) { return scanServerAccountAnd(r) }
+
+// scanServerAccountAnd scans accountCols and then the further columns into more.
+func scanServerAccountAnd(r scanner, more ...any) (store.ServerAccount, error) {
 	var a store.ServerAccount
 	var created int64
-	err := r.Scan(&a.ID, &a.TeamID, &a.ResourceGroupID, &a.ProjectID, &a.ServerID, &a.Hostname, &a.Login, &created)
+	err := r.Scan(append([]any{&a.ID, &a.TeamID, &a.ResourceGroupID, &a.ProjectID, &a.ServerID, &a.Hostname, &a.Login, &created},
+		more...)...)
 	a.CreatedAt = fromMS(created)
 	return a, err
 }
@@ -51,37 +54,25 @@ func accountsQuery(what, teamID string, f store.AccountFilter, p store.Page) (st
 	var b strings.Builder
 	b.WriteString(`SELECT ` + what + ` WHERE a.team_id = $1`)
 	args := []any{teamID}
-	for _, c := range []struct{ col, v string }{{"a.resource_group_id", f.ResourceGroupID}, {"a.project_id", f.ProjectID},
-		{"a.server_id", f.ServerID}} {
-		if c.v != "" {
-			args = append(args, c.v)
-			fmt.Fprintf(&b, " AND %s = $%d", c.col, len(args))
-		}
-	}
+	args = equalFilters(&b, args, [][2]string{{"a.resource_group_id", f.ResourceGroupID}, {"a.project_id", f.ProjectID},
+		{"a.server_id", f.ServerID}})
 	return paged(b.String(), args, p, "", "a.id")
 }
 
 func (q queries) ListServerAccountsRotated(ctx context.Context, teamID string, f store.AccountFilter, p store.Page) ([]store.ServerAccount, []store.CheckoutRotation, error) {
 	query, args := accountsQuery(accountCols+`, COALESCE(c.success_at, 0), COALESCE(c.error_at, 0), COALESCE(c.error_type, '')`+
 		accountFrom+` LEFT JOIN opa_checkouts c ON c.account_id = a.id AND c.team_id = a.team_id`, teamID, f, p)
-	rows, err := q.db.QueryContext(ctx, query, args...)
+	var rs []store.CheckoutRotation
+	as, err := list(ctx, q, query, args, func(row scanner) (store.ServerAccount, error) {
+		var r store.CheckoutRotation
+		var success, failed int64
+		a, err := scanServerAccountAnd(row, &success, &failed, &r.ErrorType)
+		r.AccountID, r.SuccessAt, r.ErrorAt = a.ID, fromMS(success), fromMS(failed)
+		rs = append(rs, r)
+		return a, err
+	})
 	if err != nil {
 		return nil, nil, err
 	}
-	defer rows.Close()
-	var as []store.ServerAccount
-	var rs []store.CheckoutRotation
-	for rows.Next() {
-		var a store.ServerAccount
-		var r store.CheckoutRotation
-		var created, success, failed int64
-		if err := rows.Scan(&a.ID, &a.TeamID, &a.ResourceGroupID, &a.ProjectID, &a.ServerID, &a.Hostname, &a.Login, &created,
-			&success, &failed, &r.ErrorType); err != nil {
-			return nil, nil, err
-		}
-		a.CreatedAt = fromMS(created)
-		r.AccountID, r.SuccessAt, r.ErrorAt = a.ID, fromMS(success), fromMS(failed)
-		as, rs = append(as, a), append(rs, r)
-	}
-	return as, rs, rows.Err()
+	return as, rs, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -127,18 +126,9 @@ func (q queries) CountServersByProject(ctx context.Context, teamID string, proje
 	if len(projectIDs) == 0 {
 		return out, nil
 	}
-	args := make([]any, 0, 2+len(projectIDs))
-	args = append(args, teamID, ms(activeSince))
-	var marks strings.Builder
-	for i, id := range projectIDs {
-		if i > 0 {
-			marks.WriteString(", ")
-		}
-		args = append(args, id)
-		marks.WriteString("$" + strconv.Itoa(len(args)))
-	}
+	marks, args := inList([]any{teamID, ms(activeSince)}, projectIDs)
 	rows, err := q.db.QueryContext(ctx, `SELECT project_id, COUNT(*), COALESCE(SUM(CASE WHEN last_seen >= $2 THEN 1 ELSE 0 END), 0)
-		FROM opa_servers WHERE team_id = $1 AND project_id IN (`+marks.String()+`) GROUP BY project_id`, args...)
+		FROM opa_servers WHERE team_id = $1 AND project_id IN (`+marks+`) GROUP BY project_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("count servers: %w", err)
 	}

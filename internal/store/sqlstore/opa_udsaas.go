@@ -94,13 +94,8 @@ func (q queries) ListServiceAccounts(ctx context.Context, teamID string, f store
 	var b strings.Builder
 	b.WriteString(`SELECT ` + serviceAccountCols + ` FROM opa_service_accounts WHERE team_id = $1`)
 	args := []any{teamID}
-	for _, c := range []struct{ col, v string }{{"kind", f.Kind}, {"external_id", f.ExternalID},
-		{"resource_group_id", f.ResourceGroupID}, {"project_id", f.ProjectID}} {
-		if c.v != "" {
-			args = append(args, c.v)
-			fmt.Fprintf(&b, " AND %s = $%d", c.col, len(args))
-		}
-	}
+	args = equalFilters(&b, args, [][2]string{{"kind", f.Kind}, {"external_id", f.ExternalID},
+		{"resource_group_id", f.ResourceGroupID}, {"project_id", f.ProjectID}})
 	if len(f.AppIDs) > 0 {
 		var marks string
 		marks, args = inList(args, f.AppIDs)

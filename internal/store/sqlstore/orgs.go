@@ -12,24 +12,30 @@ func (q queries) CreateOrg(ctx context.Context, o store.Org) error {
 	return err
 }
 
-func (q queries) GetOrg(ctx context.Context, id string) (store.Org, error) {
+const orgColumns = `id, name, created_at`
+
+func scanOrg(r scanner) (store.Org, error) {
 	var o store.Org
 	var created int64
-	err := q.db.QueryRowContext(ctx, `SELECT id, name, created_at FROM orgs WHERE id = $1`, id).Scan(&o.ID, &o.Name, &created)
+	err := r.Scan(&o.ID, &o.Name, &created)
+	o.CreatedAt = fromMS(created)
+	return o, err
+}
+
+func (q queries) GetOrg(ctx context.Context, id string) (store.Org, error) {
+	o, err := scanOrg(q.db.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs WHERE id = $1`, id))
 	if err != nil {
 		return o, notFound("get org", err)
 	}
-	o.CreatedAt = fromMS(created)
 	return o, nil
 }
 
 func (q queries) FirstOrg(ctx context.Context) (store.Org, error) {
-	var id string
-	err := q.db.QueryRowContext(ctx, `SELECT id FROM orgs ORDER BY created_at, id LIMIT 1`).Scan(&id)
+	o, err := scanOrg(q.db.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs ORDER BY created_at, id LIMIT 1`))
 	if err != nil {
-		return store.Org{}, notFound("first org", err)
+		return o, notFound("first org", err)
 	}
-	return q.GetOrg(ctx, id)
+	return o, nil
 }
 
 func (q queries) CountOrgs(ctx context.Context) (int, error) {

@@ -45,12 +45,8 @@ func (q queries) LockPool(ctx context.Context, orgID, id string) (store.Pool, er
 }
 
 func (q queries) ListPools(ctx context.Context, orgID, poolType, afterID string, limit int) ([]store.Pool, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT `+poolColumns+` FROM pools
-		WHERE org_id = $1 AND type = $2 AND id > $3 ORDER BY id LIMIT $4`, orgID, poolType, afterID, limit)
-	if err != nil {
-		return nil, err
-	}
-	return collect(rows, scanPool)
+	return list(ctx, q, `SELECT `+poolColumns+` FROM pools
+		WHERE org_id = $1 AND type = $2 AND id > $3 ORDER BY id LIMIT $4`, []any{orgID, poolType, afterID, limit}, scanPool)
 }
 
 // ListPoolsPage is one statement however many types it reads: each type is a key range on

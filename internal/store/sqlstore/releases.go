@@ -22,10 +22,6 @@ func scanRelease(r scanner) (store.Release, error) {
 }
 
 func (q queries) ListReleases(ctx context.Context, agentType string) ([]store.Release, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT agent_type, channel, version, released_at FROM releases
-		WHERE agent_type = $1 ORDER BY released_at, version`, agentType)
-	if err != nil {
-		return nil, err
-	}
-	return collect(rows, scanRelease)
+	return list(ctx, q, `SELECT agent_type, channel, version, released_at FROM releases
+		WHERE agent_type = $1 ORDER BY released_at, version`, []any{agentType}, scanRelease)
 }

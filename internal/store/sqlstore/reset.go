@@ -192,15 +192,9 @@ func (s *Store) CountScoped(ctx context.Context, t store.ScopedTable, id string)
 var _ store.Catalog = (*Store)(nil)
 
 func (q queries) ListOrgs(ctx context.Context) ([]store.Org, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT id, name, created_at FROM orgs ORDER BY created_at, id`)
+	rows, err := q.db.QueryContext(ctx, `SELECT `+orgColumns+` FROM orgs ORDER BY created_at, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list orgs: %w", err)
 	}
-	return collect(rows, func(r scanner) (store.Org, error) {
-		var o store.Org
-		var created int64
-		err := r.Scan(&o.ID, &o.Name, &created)
-		o.CreatedAt = fromMS(created)
-		return o, err
-	})
+	return collect(rows, scanOrg)
 }

@@ -28,6 +28,10 @@ type Dialect struct {
 	// until the transaction ends (" FOR NO KEY UPDATE"); empty where a write transaction holds
 	// the whole database anyway (SQLite's BEGIN IMMEDIATE).
 	LockRow string
+	// SkipLocked is appended to a read of queued rows to claim (" FOR UPDATE SKIP LOCKED"), so that
+	// racing holders share the rows out instead of queueing on the same ones; empty where write
+	// transactions are serialised anyway.
+	SkipLocked string
 	// LockEvents is run before a transaction appends an event, to hold the append order until
 	// it ends, so that event ids become visible in order; empty where write transactions are
 	// serialised anyway.
@@ -221,6 +225,15 @@ func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) 
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// list runs a query and scans every row with scan.
+func list[T any](ctx context.Context, q queries, query string, args []any, scan func(scanner) (T, error)) ([]T, error) {
+	rows, err := q.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scan)
 }
 
 // notFound wraps sql.ErrNoRows as store.ErrNotFound.
