@@ -278,11 +278,8 @@ func (s *Service) ListAllADAccounts(ctx context.Context, teamID, rgID string, f 
 		return nil, fault.Invalidf("ListAllActiveDirectoryAccounts", cs...)
 	}
 	if rgID != "" {
-		if !storable(rgID) {
-			return nil, fault.Missing(rgID, "ResourceGroup")
-		}
-		if _, err := s.Store.GetResourceGroup(ctx, teamID, rgID); err != nil {
-			return nil, missing(err, rgID, "ResourceGroup")
+		if _, err := s.teamResourceGroup(ctx, teamID, rgID); err != nil {
+			return nil, err
 		}
 	}
 	recs, err := s.Store.ListADAccounts(ctx, teamID, store.ADAccountFilter{}, store.Page{})

@@ -54,7 +54,7 @@ func (s *Service) ListProjects(ctx context.Context, teamID, rgID string, p store
 	if err := checkPage(p); err != nil {
 		return nil, err
 	}
-	if _, err := s.ResourceGroup(ctx, teamID, rgID); err != nil {
+	if _, err := s.teamResourceGroup(ctx, teamID, rgID); err != nil {
 		return nil, err
 	}
 	ps, err := s.Store.ListProjects(ctx, teamID, rgID, p)

@@ -79,11 +79,8 @@ func (s *Service) ListProjectServers(ctx context.Context, ref ProjectRef, q Serv
 
 // ListResourceGroupServers pages a resource group's servers, optionally of one project.
 func (s *Service) ListResourceGroupServers(ctx context.Context, teamID, rgID, projectID string, q ServerQuery, p store.Page) ([]Server, error) {
-	if !storable(rgID) {
-		return nil, fault.Missing(rgID, "ResourceGroup")
-	}
-	if _, err := s.Store.GetResourceGroup(ctx, teamID, rgID); err != nil {
-		return nil, missing(err, rgID, "ResourceGroup")
+	if _, err := s.teamResourceGroup(ctx, teamID, rgID); err != nil {
+		return nil, err
 	}
 	return s.listServers(ctx, teamID, q.in(rgID, projectID), p)
 }
