@@ -80,11 +80,8 @@ func (s *Service) ListServerServerAccounts(ctx context.Context, ref ProjectRef, 
 
 // ListResourceGroupServerAccounts pages a resource group's server accounts by id.
 func (s *Service) ListResourceGroupServerAccounts(ctx context.Context, teamID, rgID string, p store.Page) ([]ServerAccount, error) {
-	if !storable(rgID) {
-		return nil, fault.Missing(rgID, "ResourceGroup")
-	}
-	if _, err := s.Store.GetResourceGroup(ctx, teamID, rgID); err != nil {
-		return nil, missing(err, rgID, "ResourceGroup")
+	if _, err := s.teamResourceGroup(ctx, teamID, rgID); err != nil {
+		return nil, err
 	}
 	return s.listAccounts(ctx, teamID, store.AccountFilter{ResourceGroupID: rgID}, p)
 }

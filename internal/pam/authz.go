@@ -224,10 +224,14 @@ func (s *Service) delegatedIn(ctx context.Context, p Principal, rg store.Resourc
 // resource admin (any resource group of the team) or as a member of one of its owner groups.
 // A resource group of another team, or none, is never administrable.
 func (s *Service) CanAdminResourceGroup(ctx context.Context, p Principal, rgID string) (bool, error) {
-	if _, err := s.teamResourceGroup(ctx, p.TeamID, rgID); err != nil {
+	rg, err := s.teamResourceGroup(ctx, p.TeamID, rgID)
+	if err != nil {
 		return false, err
 	}
-	return s.Reaches(ctx, p, rgID, RoleResourceAdmin, RoleDelegatedResourceAdmin)
+	if ok, err := s.HasRole(ctx, p, RoleResourceAdmin); ok || err != nil {
+		return ok, err
+	}
+	return s.delegatedIn(ctx, p, rg, []string{RoleDelegatedResourceAdmin})
 }
 
 // AdministeredResourceGroups returns the ids of the resource groups the principal administers

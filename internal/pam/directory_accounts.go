@@ -30,6 +30,11 @@ func (s *Service) connectionADAccount(ctx context.Context, q store.Queries, team
 	if _, err := s.adConnection(ctx, q, teamID, connID); err != nil {
 		return ADAccount{}, err
 	}
+	return adAccountIn(ctx, q, teamID, connID, id)
+}
+
+// adAccountIn returns an account of a connection already read.
+func adAccountIn(ctx context.Context, q store.Queries, teamID, connID, id string) (ADAccount, error) {
 	if !storable(id) {
 		return ADAccount{}, fault.Missing(id, adAccountNoun)
 	}

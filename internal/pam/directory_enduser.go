@@ -213,11 +213,11 @@ func (s *Service) ListUserADAccounts(ctx context.Context, p Principal, connID, a
 // UserADAccount returns an account of a connection the user holds a privilege on, with its
 // checkout and rotation state; NotFound for any other.
 func (s *Service) UserADAccount(ctx context.Context, p Principal, connID, id string) (ADAccess, error) {
-	a, err := s.connectionADAccount(ctx, s.Store, p.TeamID, connID, id)
+	conn, err := s.adConnection(ctx, s.Store, p.TeamID, connID)
 	if err != nil {
 		return ADAccess{}, err
 	}
-	conn, err := s.adConnection(ctx, s.Store, p.TeamID, connID)
+	a, err := adAccountIn(ctx, s.Store, p.TeamID, connID, id)
 	if err != nil {
 		return ADAccess{}, err
 	}
@@ -278,11 +278,8 @@ func (s *Service) ListAllADAccounts(ctx context.Context, teamID, rgID string, f 
 		return nil, fault.Invalidf("ListAllActiveDirectoryAccounts", cs...)
 	}
 	if rgID != "" {
-		if !storable(rgID) {
-			return nil, fault.Missing(rgID, "ResourceGroup")
-		}
-		if _, err := s.Store.GetResourceGroup(ctx, teamID, rgID); err != nil {
-			return nil, missing(err, rgID, "ResourceGroup")
+		if _, err := s.teamResourceGroup(ctx, teamID, rgID); err != nil {
+			return nil, err
 		}
 	}
 	recs, err := s.Store.ListADAccounts(ctx, teamID, store.ADAccountFilter{}, store.Page{})

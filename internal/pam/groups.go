@@ -104,25 +104,25 @@ func (s *Service) DeleteGroup(ctx context.Context, teamID, name string) error {
 
 // AddMember puts a user (human or service) into a group; adding a member twice is no error.
 func (s *Service) AddMember(ctx context.Context, teamID, groupName, userName string) error {
-	return s.membership(ctx, teamID, groupName, userName, store.Queries.AddOPAGroupMember)
+	_, err := s.membership(ctx, teamID, groupName, userName, store.Queries.AddOPAGroupMember)
+	return err
 }
 
 // RemoveMember takes a user out of a group; it loses the group's roles on its next request, and
 // at once the checkouts its policies no longer grant.
 func (s *Service) RemoveMember(ctx context.Context, teamID, groupName, userName string) error {
-	if err := s.membership(ctx, teamID, groupName, userName, store.Queries.RemoveOPAGroupMember); err != nil {
-		return err
-	}
-	u, err := s.Store.GetOPAUserByName(ctx, teamID, userName)
+	userID, err := s.membership(ctx, teamID, groupName, userName, store.Queries.RemoveOPAGroupMember)
 	if err != nil {
 		return err
 	}
-	return s.endLostCheckouts(ctx, teamID, u.ID)
+	return s.endLostCheckouts(ctx, teamID, userID)
 }
 
+// membership changes a user's membership of a group and returns the user's id.
 func (s *Service) membership(ctx context.Context, teamID, groupName, userName string,
-	change func(q store.Queries, ctx context.Context, teamID, groupID, userID string) error) error {
-	return s.Store.InTx(ctx, func(q store.Queries) error {
+	change func(q store.Queries, ctx context.Context, teamID, groupID, userID string) error) (string, error) {
+	var userID string
+	err := s.Store.InTx(ctx, func(q store.Queries) error {
 		g, err := s.group(ctx, q, teamID, groupName)
 		if err != nil {
 			return err
@@ -134,8 +134,10 @@ func (s *Service) membership(ctx context.Context, teamID, groupName, userName st
 		if err != nil {
 			return missing(err, userName, "User")
 		}
+		userID = u.ID
 		return missing(change(q, ctx, teamID, g.ID, u.ID), userName, "GroupMember")
 	})
+	return userID, err
 }
 
 // Members pages the users of a group.

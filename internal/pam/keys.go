@@ -57,7 +57,7 @@ func (s *Service) DeleteKey(ctx context.Context, teamID, userName, keyID string)
 	if !storable(keyID) {
 		return fault.Missing(keyID, "ServiceUserKey")
 	}
-	err = s.Store.InTx(ctx, func(q store.Queries) error { return q.DeleteOPAKey(ctx, teamID, u.ID, keyID) })
+	err = s.Store.DeleteOPAKey(ctx, teamID, u.ID, keyID)
 	if errors.Is(err, store.ErrNotFound) {
 		return fault.Missing(keyID, "ServiceUserKey")
 	}

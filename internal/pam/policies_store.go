@@ -167,13 +167,44 @@ func (s *Service) ListSecurityPolicies(ctx context.Context, teamID string, page 
 	if err != nil {
 		return nil, err
 	}
+	groups, err := s.policiesGroups(ctx, teamID, sps)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]SecurityPolicy, len(sps))
 	for i, sp := range sps {
-		if out[i], err = policyOf(ctx, s.Store, sp, nil); err != nil {
+		own := []store.OPAGroup{}
+		for _, g := range groups {
+			if slices.Contains(sp.GroupIDs, g.ID) {
+				own = append(own, g)
+			}
+		}
+		if out[i], err = policyOf(ctx, s.Store, sp, own); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// policyGroupsRead is how many group ids one read of policiesGroups asks for.
+const policyGroupsRead = 500
+
+// policiesGroups reads the groups the policies name, in id order, a few reads for a whole page.
+func (s *Service) policiesGroups(ctx context.Context, teamID string, sps []store.SecurityPolicy) ([]store.OPAGroup, error) {
+	var ids []string
+	for _, sp := range sps {
+		ids = append(ids, sp.GroupIDs...)
+	}
+	slices.Sort(ids)
+	var groups []store.OPAGroup
+	for chunk := range slices.Chunk(slices.Compact(ids), policyGroupsRead) {
+		gs, err := s.Store.ListOPAGroupsByID(ctx, teamID, chunk)
+		if err != nil {
+			return nil, err
+		}
+		groups = append(groups, gs...)
+	}
+	return groups, nil
 }
 
 // UpdateSecurityPolicy replaces a policy; a delegated admin may neither reach another resource

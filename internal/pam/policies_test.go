@@ -1,6 +1,7 @@
 package pam
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -136,4 +137,34 @@ func TestPolicyCheckNamesFields(t *testing.T) {
 	if cs := labelPolicy("p", "rg", true).check([]string{"g"}); len(cs) != 0 {
 		t.Errorf("a valid policy: %q", cs)
 	}
+}
+
+func TestListSecurityPoliciesNamesEachPolicysGroups(t *testing.T) {
+	onBothStores(t, func(f *fixture) {
+		team := f.team.Team.ID
+		sec := f.member("sec", RoleSecurityAdmin)
+		rg := f.newResourceGroup(team, "prod")
+		var ids []string
+		for _, name := range []string{"ops", "dbas", "web"} {
+			g, err := f.svc.CreateGroup(f.ctx, team, name, nil)
+			f.must(err)
+			ids = append(ids, g.ID)
+		}
+		for name, groups := range map[string][]string{"a": {ids[0], ids[1]}, "b": {ids[1], ids[2]}, "c": nil} {
+			_, err := f.svc.CreateSecurityPolicy(f.ctx, sec, PolicyInput{Policy: labelPolicy(name, rg.ID, true), GroupIDs: groups})
+			f.must(err)
+		}
+		list, err := f.svc.ListSecurityPolicies(f.ctx, team, store.Page{})
+		f.must(err)
+		got := map[string][]string{}
+		for _, p := range list {
+			for _, g := range p.Groups {
+				got[p.Name] = append(got[p.Name], g.Name)
+			}
+			slices.Sort(got[p.Name])
+		}
+		if len(list) != 3 || strings.Join(got["a"], ",") != "dbas,ops" || strings.Join(got["b"], ",") != "dbas,web" || len(got["c"]) != 0 {
+			t.Fatalf("groups %v of %d policies", got, len(list))
+		}
+	})
 }

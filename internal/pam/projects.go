@@ -39,12 +39,9 @@ func (s *Service) CreateProject(ctx context.Context, teamID, rgID string, in Pro
 
 // Project returns a project of a resource group of the team.
 func (s *Service) Project(ctx context.Context, teamID, rgID, id string) (Project, error) {
-	if !storable(rgID) || !storable(id) {
-		return Project{}, fault.Missing(id, "Project")
-	}
-	p, err := s.Store.GetProject(ctx, teamID, rgID, id)
+	p, err := s.project(ctx, s.Store, ProjectRef{TeamID: teamID, ResourceGroupID: rgID, ProjectID: id})
 	if err != nil {
-		return Project{}, missing(err, id, "Project")
+		return Project{}, err
 	}
 	return s.counted(ctx, p)
 }
@@ -54,7 +51,7 @@ func (s *Service) ListProjects(ctx context.Context, teamID, rgID string, p store
 	if err := checkPage(p); err != nil {
 		return nil, err
 	}
-	if _, err := s.ResourceGroup(ctx, teamID, rgID); err != nil {
+	if _, err := s.teamResourceGroup(ctx, teamID, rgID); err != nil {
 		return nil, err
 	}
 	ps, err := s.Store.ListProjects(ctx, teamID, rgID, p)
@@ -82,14 +79,11 @@ func (s *Service) UpdateProject(ctx context.Context, teamID, rgID, id string, in
 	if cs := in.check(false); len(cs) > 0 {
 		return Project{}, fault.Invalidf("Project", cs...)
 	}
-	if !storable(rgID) || !storable(id) {
-		return Project{}, fault.Missing(id, "Project")
-	}
 	var out store.Project
 	err := s.Store.InTx(ctx, func(q store.Queries) error {
-		p, err := q.GetProject(ctx, teamID, rgID, id)
+		p, err := s.project(ctx, q, ProjectRef{TeamID: teamID, ResourceGroupID: rgID, ProjectID: id})
 		if err != nil {
-			return missing(err, id, "Project")
+			return err
 		}
 		out = in.apply(p)
 		return taken(q.UpdateProject(ctx, out), "project", out.Name, "resource group")

@@ -139,12 +139,9 @@ func unknownGroup(ids []string, found []store.OPAGroup) string {
 
 // ResourceGroup returns a team's resource group with its owner groups.
 func (s *Service) ResourceGroup(ctx context.Context, teamID, id string) (ResourceGroup, error) {
-	if !storable(id) {
-		return ResourceGroup{}, fault.Missing(id, "ResourceGroup")
-	}
-	rg, err := s.Store.GetResourceGroup(ctx, teamID, id)
+	rg, err := s.teamResourceGroup(ctx, teamID, id)
 	if err != nil {
-		return ResourceGroup{}, missing(err, id, "ResourceGroup")
+		return ResourceGroup{}, err
 	}
 	groups, err := s.Store.ListOPAGroupsByID(ctx, teamID, rg.AdminGroupIDs)
 	return ResourceGroup{ResourceGroup: rg, AdminGroups: groups}, err

@@ -60,13 +60,18 @@ func (s *Service) serverViews(ctx context.Context, servers []store.Server) ([]Se
 			}
 			name, names[srv.ProjectID] = p.Name, p.Name
 		}
-		state := ServerActive
-		if srv.LastSeen.Before(since) {
-			state = ServerInactive
-		}
-		out[i] = Server{Server: srv, ProjectName: name, State: state}
+		out[i] = serverView(srv, name, since)
 	}
 	return out, nil
+}
+
+// serverView is a server with its project's name and its state: active when seen since since.
+func serverView(srv store.Server, projectName string, since time.Time) Server {
+	state := ServerActive
+	if srv.LastSeen.Before(since) {
+		state = ServerInactive
+	}
+	return Server{Server: srv, ProjectName: projectName, State: state}
 }
 
 // ListProjectServers pages a project's servers by id.
@@ -79,11 +84,8 @@ func (s *Service) ListProjectServers(ctx context.Context, ref ProjectRef, q Serv
 
 // ListResourceGroupServers pages a resource group's servers, optionally of one project.
 func (s *Service) ListResourceGroupServers(ctx context.Context, teamID, rgID, projectID string, q ServerQuery, p store.Page) ([]Server, error) {
-	if !storable(rgID) {
-		return nil, fault.Missing(rgID, "ResourceGroup")
-	}
-	if _, err := s.Store.GetResourceGroup(ctx, teamID, rgID); err != nil {
-		return nil, missing(err, rgID, "ResourceGroup")
+	if _, err := s.teamResourceGroup(ctx, teamID, rgID); err != nil {
+		return nil, err
 	}
 	return s.listServers(ctx, teamID, q.in(rgID, projectID), p)
 }
@@ -111,7 +113,8 @@ func (s *Service) listServers(ctx context.Context, teamID string, f store.Server
 
 // ProjectServer returns one of a project's servers.
 func (s *Service) ProjectServer(ctx context.Context, ref ProjectRef, id string) (Server, error) {
-	if _, err := s.project(ctx, s.Store, ref); err != nil {
+	proj, err := s.project(ctx, s.Store, ref)
+	if err != nil {
 		return Server{}, err
 	}
 	if !storable(id) {
@@ -121,11 +124,7 @@ func (s *Service) ProjectServer(ctx context.Context, ref ProjectRef, id string) 
 	if err != nil {
 		return Server{}, missing(err, id, "Server")
 	}
-	views, err := s.serverViews(ctx, []store.Server{srv})
-	if err != nil {
-		return Server{}, err
-	}
-	return views[0], nil
+	return serverView(srv, proj.Name, s.activeSince()), nil
 }
 
 // DeleteProjectServer removes a server with its accounts (retiring their lending states: a

@@ -25,8 +25,7 @@ func (s *Service) projectInScope(ctx context.Context, p Principal, rgID, project
 	if !ok {
 		return store.Project{}, fault.MissingRole()
 	}
-	proj, err := s.Store.GetProject(ctx, p.TeamID, rgID, projectID)
-	return proj, missing(err, projectID, "Project")
+	return s.project(ctx, s.Store, ProjectRef{TeamID: p.TeamID, ResourceGroupID: rgID, ProjectID: projectID})
 }
 
 func settingsKind(kind AccountKind, doc string) string { return string(kind) + "_" + doc }

@@ -52,15 +52,7 @@ func checkPrincipalName(field, name string) string {
 func checkText(field, s string) string { return limits.Check(field, s, limits.Text) }
 
 // causes drops the empty ones.
-func causes(cs ...string) []string {
-	var out []string
-	for _, c := range cs {
-		if c != "" {
-			out = append(out, c)
-		}
-	}
-	return out
-}
+var causes = limits.Causes
 
 // listed lists the allowed values in a cause.
 func listed(values []string) string {
