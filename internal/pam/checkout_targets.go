@@ -124,7 +124,7 @@ func (serverTarget) Lookup(ctx context.Context, q store.Queries, teamID, id stri
 }
 
 func (serverTarget) AccessMethods(ctx context.Context, s *Service, userID string, t TargetAccount) ([]AccessMethod, error) {
-	return s.ServerAccountAccess(ctx, Principal{TeamID: t.TeamID, UserID: userID}, t.ID)
+	return s.serverAccessMethods(ctx, Principal{TeamID: t.TeamID, UserID: userID}, t)
 }
 
 // ensureCheckout makes an account's first lending state (available, no password yet) on first use.
