@@ -258,20 +258,7 @@ func (s *Service) RotateResource(ctx context.Context, p Principal, rgID, project
 	if a.ProjectID != projectID {
 		return fault.Missing(resourceID, "Resource")
 	}
-	if a.Unmanaged {
-		return errUnmanagedTarget(a)
-	}
-	if err := s.ensureCheckout(ctx, a); err != nil {
-		return err
-	}
-	return staleAsBusy(s.Store.InTx(ctx, func(q store.Queries) error {
-		c, err := q.GetCheckout(ctx, p.TeamID, a.ID)
-		if err != nil {
-			return err
-		}
-		_, err = s.startRotation(ctx, q, c)
-		return err
-	}))
+	return s.rotateTarget(ctx, a, "")
 }
 
 // endTeamLostCheckouts ends the checkouts of every holder in the team that its policies no
