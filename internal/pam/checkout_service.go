@@ -268,16 +268,7 @@ func (s *Service) endTeamLostCheckouts(ctx context.Context, teamID string) error
 	if err != nil {
 		return err
 	}
-	holders := map[string]bool{}
-	for _, c := range cs {
-		if !holders[c.UserID] {
-			holders[c.UserID] = true
-			if err := s.endLostCheckouts(ctx, teamID, c.UserID); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return s.endHoldersLostCheckouts(ctx, teamID, holdersOf(cs))
 }
 
 // endLostCheckouts checks in, as system_user_lost_access, every checkout of the user that its
