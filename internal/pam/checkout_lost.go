@@ -39,6 +39,11 @@ func (s *Service) endAccountsLostCheckouts(ctx context.Context, teamID string, f
 	if err != nil {
 		return err
 	}
+	return s.endHoldersLostCheckouts(ctx, teamID, holdersOf(cs))
+}
+
+// holdersOf are the users the checkouts are out to, each once.
+func holdersOf(cs []store.Checkout) []string {
 	var holders []string
 	seen := map[string]bool{}
 	for _, c := range cs {
@@ -47,7 +52,7 @@ func (s *Service) endAccountsLostCheckouts(ctx context.Context, teamID string, f
 			holders = append(holders, c.UserID)
 		}
 	}
-	return s.endHoldersLostCheckouts(ctx, teamID, holders)
+	return holders
 }
 
 // retireCheckouts ends the lending state of accounts being removed, in the transaction that

@@ -47,19 +47,24 @@ func accountByID(ctx context.Context, q store.Queries, teamID, id string) (store
 // ServerAccountAccess returns the access methods a user holds on one of the team's server
 // accounts: none on an account keyward does not manage (managed.go).
 func (s *Service) ServerAccountAccess(ctx context.Context, p Principal, accountID string) ([]AccessMethod, error) {
-	a, err := accountByID(ctx, s.Store, p.TeamID, accountID)
+	t, err := serverTarget{}.Lookup(ctx, s.Store, p.TeamID, accountID)
 	if err != nil {
 		return nil, err
 	}
-	if ok, err := accountManaged(ctx, s.Store, a); !ok || err != nil {
-		return nil, err
+	return s.serverAccessMethods(ctx, p, t)
+}
+
+// serverAccessMethods is ServerAccountAccess on an account already looked up.
+func (s *Service) serverAccessMethods(ctx context.Context, p Principal, t TargetAccount) ([]AccessMethod, error) {
+	if t.Unmanaged {
+		return nil, nil
 	}
-	srv, err := s.Store.GetServer(ctx, a.TeamID, a.ProjectID, a.ServerID)
+	srv, err := s.Store.GetServer(ctx, t.TeamID, t.ProjectID, t.ServerID)
 	if err != nil {
-		return nil, missing(err, a.ServerID, "Server")
+		return nil, missing(err, t.ServerID, "Server")
 	}
-	return s.principalAccessMethods(ctx, p, Account{TeamID: a.TeamID, ResourceGroupID: a.ResourceGroupID, ProjectID: a.ProjectID,
-		ServerID: a.ServerID, ServerLabels: srv.Labels, AccountID: a.ID, AccountName: a.Login})
+	return s.principalAccessMethods(ctx, p, Account{TeamID: t.TeamID, ResourceGroupID: t.ResourceGroupID, ProjectID: t.ProjectID,
+		ServerID: t.ServerID, ServerLabels: srv.Labels, AccountID: t.ID, AccountName: t.Login})
 }
 
 // UserAccessMethods returns the access methods a user, named, holds on one of the team's
@@ -97,24 +102,11 @@ type Revealed struct {
 // checks the account out (or finds it already out to the same user); out to someone else, or
 // being rotated: PreconditionFailed. An account whose password keyward never set gets one first.
 func (s *Service) RevealServerAccountPassword(ctx context.Context, p Principal, accountID, credential string) (Revealed, error) {
-	methods, err := s.ServerAccountAccess(ctx, p, accountID)
+	t, method, err := s.heldOn(ctx, p, ResourceServerAccountPassword, "ServerAccountsRevealCredentialsRequest", accountID, revealPrivileges[credential])
 	if err != nil {
 		return Revealed{}, err
 	}
-	var method *AccessMethod
-	for i, m := range methods {
-		if m.Privilege == revealPrivileges[credential] {
-			method = &methods[i]
-		}
-	}
-	if method == nil {
-		return Revealed{}, fault.Forbiddenf("The selected user access method is not granted to the user for this account")
-	}
-	t, err := serverTarget{}.Lookup(ctx, s.Store, p.TeamID, accountID)
-	if err != nil {
-		return Revealed{}, err
-	}
-	return s.revealTarget(ctx, p, t, *method)
+	return s.revealTarget(ctx, p, t, method)
 }
 
 // staleAsBusy words a lost race for an account (another request changed it first) as OPA's 412.
@@ -266,20 +258,7 @@ func (s *Service) RotateResource(ctx context.Context, p Principal, rgID, project
 	if a.ProjectID != projectID {
 		return fault.Missing(resourceID, "Resource")
 	}
-	if a.Unmanaged {
-		return errUnmanagedTarget(a)
-	}
-	if err := s.ensureCheckout(ctx, a); err != nil {
-		return err
-	}
-	return staleAsBusy(s.Store.InTx(ctx, func(q store.Queries) error {
-		c, err := q.GetCheckout(ctx, p.TeamID, a.ID)
-		if err != nil {
-			return err
-		}
-		_, err = s.startRotation(ctx, q, c)
-		return err
-	}))
+	return s.rotateTarget(ctx, a, "")
 }
 
 // endTeamLostCheckouts ends the checkouts of every holder in the team that its policies no
@@ -289,16 +268,7 @@ func (s *Service) endTeamLostCheckouts(ctx context.Context, teamID string) error
 	if err != nil {
 		return err
 	}
-	holders := map[string]bool{}
-	for _, c := range cs {
-		if !holders[c.UserID] {
-			holders[c.UserID] = true
-			if err := s.endLostCheckouts(ctx, teamID, c.UserID); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return s.endHoldersLostCheckouts(ctx, teamID, holdersOf(cs))
 }
 
 // endLostCheckouts checks in, as system_user_lost_access, every checkout of the user that its

@@ -124,7 +124,7 @@ func (serverTarget) Lookup(ctx context.Context, q store.Queries, teamID, id stri
 }
 
 func (serverTarget) AccessMethods(ctx context.Context, s *Service, userID string, t TargetAccount) ([]AccessMethod, error) {
-	return s.ServerAccountAccess(ctx, Principal{TeamID: t.TeamID, UserID: userID}, t.ID)
+	return s.serverAccessMethods(ctx, Principal{TeamID: t.TeamID, UserID: userID}, t)
 }
 
 // ensureCheckout makes an account's first lending state (available, no password yet) on first use.
@@ -172,18 +172,27 @@ func (s *Service) heldOn(ctx context.Context, p Principal, resourceType, noun, a
 	return t, methods[i], nil
 }
 
-func (s *Service) revealTarget(ctx context.Context, p Principal, t TargetAccount, method AccessMethod) (Revealed, error) {
+// inCheckout runs fn in a transaction on the account's lending state, made on first use; a lost
+// race for the account is OPA's 412.
+func (s *Service) inCheckout(ctx context.Context, t TargetAccount, fn func(q store.Queries, c store.Checkout) error) error {
 	if err := s.ensureCheckout(ctx, t); err != nil {
-		return Revealed{}, err
+		return err
 	}
-	var c store.Checkout
-	setting := false
-	err := s.Store.InTx(ctx, func(q store.Queries) error {
-		var err error
-		setting = false
-		if c, err = q.GetCheckout(ctx, p.TeamID, t.ID); err != nil {
+	return staleAsBusy(s.Store.InTx(ctx, func(q store.Queries) error {
+		c, err := q.GetCheckout(ctx, t.TeamID, t.ID)
+		if err != nil {
 			return err
 		}
+		return fn(q, c)
+	}))
+}
+
+func (s *Service) revealTarget(ctx context.Context, p Principal, t TargetAccount, method AccessMethod) (Revealed, error) {
+	var c store.Checkout
+	setting := false
+	err := s.inCheckout(ctx, t, func(q store.Queries, cur store.Checkout) error {
+		var err error
+		c, setting = cur, false
 		if c.Password == "" && t.Unmanaged {
 			return fault.PreconditionFailedf("No password is stored for this account yet: a user holding update_password sets it")
 		}
@@ -214,7 +223,7 @@ func (s *Service) revealTarget(ctx context.Context, p Principal, t TargetAccount
 		err = fault.PreconditionFailedf("The resource's password is being set; try again shortly")
 	}
 	if err != nil {
-		return Revealed{}, staleAsBusy(err)
+		return Revealed{}, err
 	}
 	pw, err := s.unseal(c.Password)
 	out := Revealed{Password: pw}
@@ -232,23 +241,22 @@ func (s *Service) RotateAccountPassword(ctx context.Context, p Principal, resour
 	if err != nil {
 		return err
 	}
+	return s.rotateTarget(ctx, t, p.UserID)
+}
+
+// rotateTarget starts the rotation of a managed account. A checkout held by self (when named) is
+// checked in first; anyone else's, or a rotation under way: PreconditionFailed.
+func (s *Service) rotateTarget(ctx context.Context, t TargetAccount, self string) error {
 	if t.Unmanaged {
 		return errUnmanagedTarget(t)
 	}
-	if err := s.ensureCheckout(ctx, t); err != nil {
-		return err
-	}
-	return staleAsBusy(s.Store.InTx(ctx, func(q store.Queries) error {
-		c, err := q.GetCheckout(ctx, p.TeamID, t.ID)
-		if err != nil {
-			return err
+	return s.inCheckout(ctx, t, func(q store.Queries, c store.Checkout) error {
+		if self != "" && c.State == store.CheckoutCheckedOut && c.UserID == self {
+			return s.checkInAndRotate(ctx, q, c, CheckinSelf, self, s.Clock.Now())
 		}
-		if c.State == store.CheckoutCheckedOut && c.UserID == p.UserID {
-			return s.checkInAndRotate(ctx, q, c, CheckinSelf, p.UserID, s.Clock.Now())
-		}
-		_, err = s.startRotation(ctx, q, c)
+		_, err := s.startRotation(ctx, q, c)
 		return err
-	}))
+	})
 }
 
 // errUnmanagedTarget is the refusal to rotate an account whose password keyward does not manage.

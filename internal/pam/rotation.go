@@ -91,6 +91,11 @@ func (s *Service) startRotation(ctx context.Context, q store.Queries, c store.Ch
 	if err != nil {
 		return c, err
 	}
+	return s.rotateAccount(ctx, q, c, acct)
+}
+
+// rotateAccount is startRotation on the account the checkout is of, already looked up.
+func (s *Service) rotateAccount(ctx context.Context, q store.Queries, c store.Checkout, acct TargetAccount) (store.Checkout, error) {
 	pol := DefaultPasswordPolicy()
 	if _, err := readSettings(ctx, q, c.TeamID, c.ProjectID, settingsKind(acct.SettingsKind, settingsPassword), &pol); err != nil {
 		return c, err
@@ -262,7 +267,7 @@ func (s *Service) RotatePeriodically(ctx context.Context, it store.WorkItem, now
 		if err != nil {
 			return err
 		}
-		_, err = s.startRotation(ctx, q, c)
+		_, err = s.rotateAccount(ctx, q, c, a)
 		return err
 	})
 }

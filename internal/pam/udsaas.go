@@ -163,15 +163,7 @@ func (s *Service) ListSaaSApps(ctx context.Context, teamID string, p store.Page)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]SaaSApp, 0, len(recs))
-	for _, r := range recs {
-		a, err := saasAppOf(r)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, nil
+	return decodeAll(recs, saasAppOf)
 }
 
 // SetSaaSAppRotationStrategy is PatchAppInstance: nil leaves the strategy as it is.
@@ -235,13 +227,18 @@ func serviceAccountOf(r store.ServiceAccount) (ServiceAccount, error) {
 }
 
 func serviceAccountsOf(rs []store.ServiceAccount) ([]ServiceAccount, error) {
-	out := make([]ServiceAccount, 0, len(rs))
+	return decodeAll(rs, serviceAccountOf)
+}
+
+// decodeAll decodes stored records with of, failing on the first that does not decode.
+func decodeAll[R, T any](rs []R, of func(R) (T, error)) ([]T, error) {
+	out := make([]T, 0, len(rs))
 	for _, r := range rs {
-		a, err := serviceAccountOf(r)
+		x, err := of(r)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, a)
+		out = append(out, x)
 	}
 	return out, nil
 }

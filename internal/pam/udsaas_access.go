@@ -121,10 +121,10 @@ func ruleAccountIDs(r PolicyRule, kind string) []string {
 	return ids
 }
 
-// visibleServiceAccounts returns the ids of the assigned accounts of a kind (and, when appID is
-// not "", of that app) the user holds a privilege on: a rule of the account's resource type in
-// an active policy of the user's groups names it, in the account's resource group.
-func (s *Service) visibleServiceAccounts(ctx context.Context, pr Principal, kind, appID string) ([]string, error) {
+// visibleServiceAccounts returns the assigned accounts of a kind (and, when appID is not "", of
+// that app) the user holds a privilege on: a rule of the account's resource type in an active
+// policy of the user's groups names it, in the account's resource group.
+func (s *Service) visibleServiceAccounts(ctx context.Context, pr Principal, kind, appID string) ([]store.ServiceAccount, error) {
 	policies, err := s.userPolicies(ctx, pr.TeamID, pr.UserID)
 	if err != nil {
 		return nil, err
@@ -139,7 +139,7 @@ func (s *Service) visibleServiceAccounts(ctx context.Context, pr Principal, kind
 		}
 	}
 	if len(candidates) == 0 {
-		return []string{}, nil
+		return nil, nil
 	}
 	f := store.ServiceAccountFilter{Kind: kind, Assigned: true}
 	if appID != "" {
@@ -149,14 +149,24 @@ func (s *Service) visibleServiceAccounts(ctx context.Context, pr Principal, kind
 	if err != nil {
 		return nil, err
 	}
-	out := []string{}
+	var out []store.ServiceAccount
 	for _, r := range recs {
 		a := ServiceAccount{Kind: r.Kind, Managed: r.Managed}
 		if selected[resourceTypeOf(a)][r.ResourceGroupID][r.ID] {
-			out = append(out, r.ID)
+			out = append(out, r)
 		}
 	}
 	return out, nil
+}
+
+// visibleServiceAccountIDs is visibleServiceAccounts by id.
+func (s *Service) visibleServiceAccountIDs(ctx context.Context, pr Principal, kind, appID string) ([]string, error) {
+	recs, err := s.visibleServiceAccounts(ctx, pr, kind, appID)
+	ids := make([]string, len(recs))
+	for i, r := range recs {
+		ids[i] = r.ID
+	}
+	return ids, err
 }
 
 // ListUserServiceAccounts pages the accounts of a kind (of one app when appID is not "") the
@@ -167,7 +177,7 @@ func (s *Service) ListUserServiceAccounts(ctx context.Context, pr Principal, kin
 			return nil, err
 		}
 	}
-	ids, err := s.visibleServiceAccounts(ctx, pr, kind, appID)
+	ids, err := s.visibleServiceAccountIDs(ctx, pr, kind, appID)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +194,7 @@ func (s *Service) UserServiceAccount(ctx context.Context, pr Principal, kind, ap
 			return ServiceAccountView{}, err
 		}
 	}
-	ids, err := s.visibleServiceAccounts(ctx, pr, kind, appID)
+	ids, err := s.visibleServiceAccountIDs(ctx, pr, kind, appID)
 	if err != nil {
 		return ServiceAccountView{}, err
 	}
@@ -204,11 +214,7 @@ func (s *Service) UserServiceAccount(ctx context.Context, pr Principal, kind, ap
 
 // userSaaSAppIDs are the apps the user may use at least one account of.
 func (s *Service) userSaaSAppIDs(ctx context.Context, pr Principal) ([]string, error) {
-	ids, err := s.visibleServiceAccounts(ctx, pr, store.ServiceAccountSaaS, "")
-	if err != nil || len(ids) == 0 {
-		return []string{}, err
-	}
-	recs, err := s.Store.ListServiceAccounts(ctx, pr.TeamID, store.ServiceAccountFilter{Kind: store.ServiceAccountSaaS}, store.Page{IDs: ids})
+	recs, err := s.visibleServiceAccounts(ctx, pr, store.ServiceAccountSaaS, "")
 	if err != nil {
 		return nil, err
 	}

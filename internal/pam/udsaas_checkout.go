@@ -166,14 +166,7 @@ func (s *Service) UpdateAccountPassword(ctx context.Context, p Principal, resour
 	if err != nil {
 		return err
 	}
-	if err := s.ensureCheckout(ctx, t); err != nil {
-		return err
-	}
-	return staleAsBusy(s.Store.InTx(ctx, func(q store.Queries) error {
-		c, err := q.GetCheckout(ctx, p.TeamID, t.ID)
-		if err != nil {
-			return err
-		}
+	return s.inCheckout(ctx, t, func(q store.Queries, c store.Checkout) error {
 		switch {
 		case c.State == store.CheckoutCheckedOut && c.UserID != p.UserID:
 			return fault.PreconditionFailedf("The resource is checked out by another user")
@@ -214,7 +207,7 @@ func (s *Service) UpdateAccountPassword(ctx context.Context, p Principal, resour
 			return nil // no rotation follows; a checkout's check-in schedules the next period
 		}
 		return scheduleAfterRotation(ctx, q, t, next, true, now)
-	}))
+	})
 }
 
 // scheduleInitialRotation adds the due work of an assignment's initial rotation, with the
